@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const url = (what: string) => z.url({ message: `${what} must be an http(s) URL` });
+
+/** Local mode: the in-process memory engine. */
+export const MemoryConfigSchema = z.object({
+  backend: z.literal('memory'),
+  /** `virtual` time jumps to the next timer when nothing else is running: sleeps of days finish at once. */
+  clock: z.enum(['real', 'virtual']).default('real'),
+});
+
+/** A Temporal cluster reached over gRPC; the runtime also runs a worker on `taskQueue`. */
+export const TemporalConfigSchema = z.object({
+  backend: z.literal('temporal'),
+  address: z.string().min(1).default('127.0.0.1:7233'),
+  namespace: z.string().min(1).default('default'),
+  taskQueue: z.string().min(1).default('durable-runtime'),
+  /** Modules (absolute paths) that define the registered workflows: bundled into Temporal's workflow sandbox. */
+  workflowModules: z.array(z.string().min(1)).optional(),
+});
+
+/** A Restate server: the runtime serves an endpoint, registers it with the admin API and drives the ingress. */
+export const RestateConfigSchema = z.object({
+  backend: z.literal('restate'),
+  ingressUrl: url('ingressUrl').default('http://127.0.0.1:8080'),
+  adminUrl: url('adminUrl').default('http://127.0.0.1:9070'),
+  /** Port of the endpoint this process serves (on `endpointHost`). 0 picks a free port. */
+  endpointPort: z.coerce.number().int().min(0).max(65535).default(9080),
+  endpointHost: z.string().min(1).default('127.0.0.1'),
+});
+
+/** Resonate: in-process local mode (no `url`, no `postgresUrl`), a Resonate server by `url`, or PostgreSQL. */
+export const ResonateConfigSchema = z
+  .object({
+    backend: z.literal('resonate'),
+    url: url('url').optional(),
+    postgresUrl: z.string().startsWith('postgres', { message: 'postgresUrl must be a postgres:// URL' }).optional(),
+    group: z.string().min(1).default('durable-runtime'),
+  })
+  .refine((config) => !(config.url && config.postgresUrl), {
+    message: 'set url (a Resonate server) or postgresUrl (PostgreSQL), not both',
+    path: ['url'],
+  });
+
+/** The configuration of `createRuntime`: one variant per backend. */
+export const DurableConfigSchema = z.discriminatedUnion('backend', [
+  MemoryConfigSchema,
+  TemporalConfigSchema,
+  RestateConfigSchema,
+  ResonateConfigSchema,
+]);
+
+export type DurableConfig = z.output<typeof DurableConfigSchema>;
+/** A configuration as written by hand: fields with defaults may be left out. */
+export type DurableConfigInput = z.input<typeof DurableConfigSchema>;
+export type BackendName = DurableConfig['backend'];
+export type MemoryConfig = z.output<typeof MemoryConfigSchema>;
+export type TemporalConfig = z.output<typeof TemporalConfigSchema>;
+export type RestateConfig = z.output<typeof RestateConfigSchema>;
+export type ResonateConfig = z.output<typeof ResonateConfigSchema>;
+
+export const BACKENDS: readonly BackendName[] = ['memory', 'temporal', 'restate', 'resonate'];
+
+/** Environment variable of each configuration field, per backend. */
+export const CONFIG_ENV: { readonly [B in BackendName]: Readonly<Record<string, string>> } = {
+  memory: { clock: 'DURABLE_MEMORY_CLOCK' },
+  temporal: {
+    address: 'TEMPORAL_ADDRESS',
+    namespace: 'TEMPORAL_NAMESPACE',
+    taskQueue: 'TEMPORAL_TASK_QUEUE',
+    workflowModules: 'TEMPORAL_WORKFLOW_MODULES',
+  },
+  restate: {
+    ingressUrl: 'RESTATE_INGRESS_URL',
+    adminUrl: 'RESTATE_ADMIN_URL',
+    endpointPort: 'RESTATE_ENDPOINT_PORT',
+    endpointHost: 'RESTATE_ENDPOINT_HOST',
+  },
+  resonate: { url: 'RESONATE_URL', postgresUrl: 'RESONATE_POSTGRES_URL', group: 'RESONATE_GROUP' },
+};
+
+const LIST_FIELDS = new Set(['workflowModules']);
+
+/** Validates a configuration object. @throws ConfigError naming each wrong field. */
+export function parseConfig(config: unknown): DurableConfig {
+  const parsed = DurableConfigSchema.safeParse(config);
+  if (parsed.success) return parsed.data;
+  const backend = (config as { backend?: unknown } | undefined)?.backend;
+  throw new ConfigError(`Invalid durable-runtime configuration: ${describeIssues(parsed.error, backend, (f) => f)}`);
+}
+
+export interface LoadConfigOptions {
+  /** The backend when `DURABLE_BACKEND` is unset. Without it, an unset `DURABLE_BACKEND` is an error. */
+  readonly defaultBackend?: BackendName;
+}
+
+/**
+ * Reads the configuration from environment variables: `DURABLE_BACKEND` picks the backend and each backend's
+ * fields come from the variables in {@link CONFIG_ENV} (`TEMPORAL_ADDRESS`, `RESTATE_INGRESS_URL`, ...).
+ * @throws ConfigError naming the variable that is missing or wrong.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: LoadConfigOptions = {}) {
+  const backend = env.DURABLE_BACKEND?.trim() || options.defaultBackend;
+  if (!backend) {
+    throw new ConfigError(`DURABLE_BACKEND is not set: use one of ${BACKENDS.join(', ')}`);
+  }
+  if (!BACKENDS.includes(backend as BackendName)) {
+    throw new ConfigError(
+      `DURABLE_BACKEND=${JSON.stringify(backend)} is not a backend: use one of ${BACKENDS.join(', ')}`,
+    );
+  }
+  const fields = CONFIG_ENV[backend as BackendName];
+  const raw: Record<string, unknown> = { backend };
+  for (const [field, variable] of Object.entries(fields)) {
+    const value = env[variable]?.trim();
+    if (value) raw[field] = LIST_FIELDS.has(field) ? value.split(',').map((item) => item.trim()) : value;
+  }
+  const parsed = DurableConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const toVariable = (field: string) => fields[field] ?? field;
+  throw new ConfigError(
+    `Invalid environment for DURABLE_BACKEND=${backend}: ${describeIssues(parsed.error, backend, toVariable)}`,
+  );
+}
+
+function describeIssues(error: z.ZodError, backend: unknown, name: (field: string) => string): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.map(String).join('.');
+      if (field === 'backend') {
+        return `backend ${JSON.stringify(backend)} is not one of ${BACKENDS.join(', ')}`;
+      }
+      return `${field ? name(field) : '(config)'}: ${issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,119 @@
+import type { z } from 'zod';
+import type { DurableContext } from './context.js';
+import { ValidationError } from './errors.js';
+
+/** What a step attempt knows about itself. */
+export interface StepInfo {
+  /** 1 for the first attempt, 2 for the first retry, and so on. */
+  readonly attempt: number;
+  /** The id of the execution that runs the step. */
+  readonly executionId: string;
+  readonly stepName: string;
+}
+
+/** The body of a step: runs outside the workflow's determinism rules, may do I/O, takes and returns JSON. */
+export type StepFunction<TArgs, TResult> = (args: TArgs, info: StepInfo) => Promise<TResult> | TResult;
+
+/** A named, module-level step. Create with {@link defineStep}; run with `ctx.run(step, args)`. */
+export interface StepDefinition<TName extends string = string, TArgs = unknown, TResult = unknown> {
+  readonly kind: 'step';
+  readonly name: TName;
+  readonly fn: StepFunction<TArgs, TResult>;
+}
+
+/** The workflow body: deterministic code that reaches the outside world only through `ctx`. */
+export type WorkflowFunction<TIn, TOut> = (ctx: DurableContext, input: TIn) => Promise<TOut>;
+
+/** A named workflow. Create with {@link defineWorkflow}. */
+export interface WorkflowDefinition<TName extends string = string, TIn = unknown, TOut = unknown> {
+  readonly kind: 'workflow';
+  readonly name: TName;
+  /** Checked before anything is persisted; an invalid input is rejected with a {@link ValidationError}. */
+  readonly input?: z.ZodType<TIn> | undefined;
+  /** Checked when the workflow returns; a mismatch fails the execution with a {@link ValidationError}. */
+  readonly output?: z.ZodType<TOut> | undefined;
+  readonly run: WorkflowFunction<TIn, TOut>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the widest workflow type, used only as a constraint.
+export type AnyWorkflow = WorkflowDefinition<string, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: the widest step type, used only as a constraint.
+export type AnyStep = StepDefinition<string, any, any>;
+
+/** The input type of a workflow definition. */
+export type InputOf<W> = W extends { run: (ctx: never, input: infer I) => unknown } ? I : never;
+/** The output type of a workflow definition. */
+export type OutputOf<W> = W extends { run: (ctx: never, input: never) => Promise<infer O> } ? O : never;
+
+const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+/**
+ * Defines a step: a named function whose result is recorded once per execution.
+ * Define steps at module level: every worker process must be able to find a step by its name.
+ * @param name unique among the steps of an application; letters, digits, `_` and `-`, starting with a letter.
+ * @example
+ * export const chargeCard = defineStep('chargeCard', async (args: { cents: number }, info) => {
+ *   return { chargeId: `ch-${info.executionId}` };
+ * });
+ */
+export function defineStep<const TName extends string, TArgs, TResult>(
+  name: TName,
+  fn: StepFunction<TArgs, TResult>,
+): StepDefinition<TName, TArgs, Awaited<TResult>> {
+  assertName(name, 'step');
+  if (typeof fn !== 'function') {
+    throw new ValidationError(`Step '${name}' needs a function as its second argument`, [
+      { path: 'fn', message: 'not a function' },
+    ]);
+  }
+  return Object.freeze({ kind: 'step', name, fn: fn as StepFunction<TArgs, Awaited<TResult>> });
+}
+
+/**
+ * Defines a workflow. Its `run` function must be deterministic: time, randomness and I/O go through `ctx`.
+ * @example
+ * export const greet = defineWorkflow({
+ *   name: 'greet',
+ *   input: z.object({ name: z.string() }),
+ *   async run(ctx, input) {
+ *     return ctx.run(makeGreeting, input);
+ *   },
+ * });
+ */
+export function defineWorkflow<const TName extends string, TIn, TOut>(definition: {
+  name: TName;
+  input?: z.ZodType<TIn>;
+  output?: z.ZodType<TOut>;
+  run: WorkflowFunction<TIn, TOut>;
+}): WorkflowDefinition<TName, TIn, TOut> {
+  assertName(definition.name, 'workflow');
+  if (typeof definition.run !== 'function') {
+    throw new ValidationError(`Workflow '${definition.name}' needs a run(ctx, input) function`, [
+      { path: 'run', message: 'not a function' },
+    ]);
+  }
+  return Object.freeze({
+    kind: 'workflow',
+    name: definition.name,
+    input: definition.input,
+    output: definition.output,
+    run: definition.run,
+  });
+}
+
+export function isWorkflowDefinition(value: unknown): value is AnyWorkflow {
+  return typeof value === 'object' && value !== null && (value as AnyWorkflow).kind === 'workflow';
+}
+
+export function isStepDefinition(value: unknown): value is AnyStep {
+  return typeof value === 'object' && value !== null && (value as AnyStep).kind === 'step';
+}
+
+function assertName(name: unknown, what: 'step' | 'workflow'): void {
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    throw new ValidationError(
+      `Invalid ${what} name ${JSON.stringify(name)}: use 1-100 letters, digits, '_' or '-', starting with a letter`,
+      [{ path: 'name', message: 'invalid name' }],
+    );
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The adapter SPI: what a backend implements, and the helpers that keep engine-neutral logic in core.
+ * Sandbox-safe: no Node built-ins.
+ */
+export type { BackendModule } from '../create-runtime.js';
+export type { Registry } from '../registry.js';
+export { createRuntimeFromClient } from './client-runtime.js';
+export { createDurableContext, unwrapChild } from './durable-context.js';
+export type {
+  EngineClient,
+  EngineContext,
+  ExecutionOutcome,
+  ExecutionRef,
+  PromiseSettlement,
+  StartRequest,
+  StepOutcome,
+  StepRequest,
+  WaitOutcome,
+} from './engine.js';
+export { executeStepAttempt, executeWorkflow, failureOutcome } from './execute.js';
