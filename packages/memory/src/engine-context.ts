@@ -1,0 +1,270 @@
+import {
+  CancelledError,
+  type ErrorShape,
+  fromErrorShape,
+  isNonRetryable,
+  NonDeterminismError,
+  type Registry,
+  retryDelayMs,
+  toErrorShape,
+} from '@durable-runtime/core';
+import {
+  type EngineContext,
+  type ExecutionOutcome,
+  type ExecutionRef,
+  executeStepAttempt,
+  type StartRequest,
+  type StepOutcome,
+  type StepRequest,
+  type WaitOutcome,
+} from '@durable-runtime/core/spi';
+import { jsonCopy } from './json-copy.js';
+import { JournalCursor } from './journal.js';
+import { type LiveExecution, never, type WaitResult } from './live-execution.js';
+import type { JournalEntry, OperationKind } from './store.js';
+
+/** The engine operations a running workflow reaches through its context. */
+export interface WorkflowHost {
+  readonly registry: Registry;
+  now(): number;
+  isAlive(): boolean;
+  /** Starts (or finds) an execution; `delayMs` schedules it. */
+  start(request: StartRequest, delayMs?: number): void;
+  /** Waits for an execution's outcome. */
+  outcome(ref: ExecutionRef): Promise<ExecutionOutcome>;
+  /** Appends a message to an execution's mailbox. @throws ExecutionNotFoundError */
+  deliver(ref: ExecutionRef, channel: string, message: unknown): void;
+  /** Tracks running step attempts (the virtual clock only advances when none runs). */
+  stepStarted(): void;
+  stepFinished(): void;
+}
+
+const CANCELLED = (): ErrorShape => toErrorShape(new CancelledError('The execution was cancelled'));
+
+/**
+ * The memory engine's {@link EngineContext}: every operation goes through the journal, so a replay returns recorded
+ * results and a diverging replay fails with a `NonDeterminismError`.
+ */
+export class MemoryEngineContext implements EngineContext {
+  readonly #cursor: JournalCursor;
+  /** Set when a replay diverged from the journal: the execution fails with it whatever the workflow catches. */
+  divergence: NonDeterminismError | undefined;
+
+  constructor(
+    private readonly live: LiveExecution,
+    private readonly host: WorkflowHost,
+  ) {
+    this.#cursor = new JournalCursor(live.record);
+  }
+
+  get executionId(): string {
+    return this.live.record.id;
+  }
+
+  get workflowName(): string {
+    return this.live.record.workflowName;
+  }
+
+  async runStep(request: StepRequest): Promise<StepOutcome> {
+    const entry = this.#next('step', request.stepName);
+    const step = this.host.registry.step(request.stepName);
+    while (!entry.result) {
+      if (!this.host.isAlive()) return never();
+      if (entry.retryAt !== undefined) await this.live.waitUntil(entry.retryAt);
+      const attempt = (entry.attempts ?? 0) + 1;
+      this.#save(() => {
+        entry.attempts = attempt;
+        delete entry.retryAt;
+      });
+      const result = await this.#attempt(request, step, attempt);
+      if (!this.host.isAlive()) return never();
+      this.#save(() => {
+        if ('value' in result || isNonRetryable(result.error) || attempt >= request.retry.maxAttempts) {
+          entry.result = result;
+        } else {
+          entry.retryAt = this.host.now() + retryDelayMs(request.retry, attempt);
+        }
+      });
+    }
+    const result = entry.result;
+    return 'value' in result
+      ? { ok: true, value: jsonCopy(result.value) }
+      : { ok: false, error: result.error, attempts: entry.attempts ?? 1 };
+  }
+
+  async sleep(ms: number): Promise<void> {
+    const entry = this.#next('sleep', '');
+    if (!entry.result) {
+      const deadline = this.#deadline(entry, ms) as number;
+      const waited = await this.live.wait(() => undefined, deadline);
+      this.#complete(entry, waited.kind === 'cancelled' ? { error: CANCELLED() } : { value: null });
+    }
+    this.#unwrap(entry);
+  }
+
+  async promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
+    const entry = this.#next('promise', name);
+    if (!entry.result) {
+      const deadline = this.#deadline(entry, timeoutMs);
+      const waited = await this.live.wait(() => this.live.record.promises[name], deadline);
+      this.#complete(entry, waitResultToEntry(waited, (settlement) => settlement));
+    }
+    return this.#unwrap(entry) as WaitOutcome;
+  }
+
+  async receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
+    const entry = this.#next('receive', channel);
+    if (!entry.result) {
+      const deadline = this.#deadline(entry, timeoutMs);
+      const waited = await this.live.wait(() => this.#takeMessage(entry, channel), deadline);
+      if (waited.kind !== 'ready') this.#complete(entry, waitResultToEntry(waited, () => ({ kind: 'timeout' })));
+    }
+    return this.#unwrap(entry) as WaitOutcome;
+  }
+
+  /** Takes the oldest message and records it in the same write, so no concurrent receive can take it too. */
+  #takeMessage(entry: JournalEntry, channel: string): true | undefined {
+    const queue = this.live.record.mailbox[channel];
+    if (!queue?.length) return undefined;
+    this.#save(() => {
+      entry.result = { value: { kind: 'value', value: queue.shift() } };
+    });
+    return true;
+  }
+
+  async getState(key: string): Promise<unknown> {
+    const entry = this.#next('state.get', key);
+    if (!entry.result) {
+      const state = this.live.record.state;
+      this.#complete(entry, { value: key in state ? { value: state[key] } : {} });
+    }
+    return (this.#unwrap(entry) as { value?: unknown }).value;
+  }
+
+  async setState(key: string, value: unknown): Promise<void> {
+    const entry = this.#next('state.set', key);
+    if (!entry.result) {
+      this.#save(() => {
+        this.live.record.state[key] = value;
+        entry.result = { value: null };
+      });
+    }
+  }
+
+  async deleteState(key: string): Promise<void> {
+    const entry = this.#next('state.delete', key);
+    if (!entry.result) {
+      this.#save(() => {
+        delete this.live.record.state[key];
+        entry.result = { value: null };
+      });
+    }
+  }
+
+  async send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
+    const entry = this.#next('send', `${target.workflowName}/${target.executionId}#${channel}`);
+    if (!entry.result) {
+      try {
+        this.host.deliver(target, channel, message);
+        this.#complete(entry, { value: null });
+      } catch (error) {
+        this.#complete(entry, { error: toErrorShape(error) });
+      }
+    }
+    this.#unwrap(entry);
+  }
+
+  async callChild(request: StartRequest): Promise<ExecutionOutcome> {
+    const entry = this.#next('call', `${request.workflowName}/${request.executionId}`);
+    if (!entry.result) {
+      this.host.start(request);
+      const outcome = await this.host.outcome(request);
+      this.#complete(entry, { value: outcome });
+    }
+    return this.#unwrap(entry) as ExecutionOutcome;
+  }
+
+  async startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
+    const entry = this.#next('start', `${request.workflowName}/${request.executionId}`);
+    if (!entry.result) {
+      this.host.start(request, delayMs);
+      this.#complete(entry, { value: null });
+    }
+  }
+
+  now(): Promise<number> {
+    return this.#recorded('now', () => this.host.now());
+  }
+
+  random(): Promise<number> {
+    return this.#recorded('random', () => Math.random());
+  }
+
+  uuid(): Promise<string> {
+    return this.#recorded('uuid', () => crypto.randomUUID());
+  }
+
+  async #recorded<T>(kind: OperationKind, produce: () => T): Promise<T> {
+    const entry = this.#next(kind, '');
+    if (!entry.result) this.#complete(entry, { value: produce() });
+    return this.#unwrap(entry) as T;
+  }
+
+  async #attempt(request: StepRequest, step: ReturnType<Registry['step']>, attempt: number) {
+    const info = { attempt, executionId: this.executionId, stepName: request.stepName };
+    this.host.stepStarted();
+    try {
+      return { value: await executeStepAttempt(step, request.args, info, request.timeoutMs) };
+    } catch (error) {
+      return { error: toErrorShape(error) };
+    } finally {
+      this.host.stepFinished();
+    }
+  }
+
+  #next(kind: OperationKind, name: string): JournalEntry {
+    if (this.divergence) throw this.divergence;
+    try {
+      return this.#cursor.next(kind, name);
+    } catch (error) {
+      if (NonDeterminismError.is(error)) this.divergence = error;
+      throw error;
+    }
+  }
+
+  #deadline(entry: JournalEntry, ms: number | undefined): number | undefined {
+    if (ms === undefined) return undefined;
+    if (entry.deadline === undefined) this.#save(() => (entry.deadline = this.host.now() + ms));
+    return entry.deadline;
+  }
+
+  #complete(entry: JournalEntry, result: NonNullable<JournalEntry['result']>): void {
+    this.#save(() => (entry.result = result));
+  }
+
+  #save(change: () => void): void {
+    this.live.update(change);
+  }
+
+  /** The recorded value (a copy), or the recorded error thrown. */
+  #unwrap(entry: JournalEntry): unknown {
+    const result = entry.result;
+    if (!result) throw new Error(`internal: operation #${entry.seq} has no result`);
+    if ('error' in result) throw fromErrorShape(result.error);
+    return jsonCopy(result.value);
+  }
+}
+
+function waitResultToEntry<T>(
+  waited: WaitResult<T>,
+  toOutcome: (value: T) => WaitOutcome,
+): NonNullable<JournalEntry['result']> {
+  switch (waited.kind) {
+    case 'cancelled':
+      return { error: CANCELLED() };
+    case 'timeout':
+      return { value: { kind: 'timeout' } };
+    case 'ready':
+      return { value: toOutcome(waited.value) };
+  }
+}

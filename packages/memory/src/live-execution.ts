@@ -1,0 +1,82 @@
+import type { Clock } from './clock.js';
+import type { ExecutionRecord } from './store.js';
+
+/** How a wait ended. */
+export type WaitResult<T> = { kind: 'ready'; value: T } | { kind: 'timeout' } | { kind: 'cancelled' };
+
+/** What a live execution needs from its engine. */
+export interface ExecutionHost {
+  readonly clock: Clock;
+  /** Persists the record and wakes everything waiting on it. */
+  save(record: ExecutionRecord): void;
+  /** False once the engine crashed or closed: nothing may be persisted any more. */
+  isAlive(): boolean;
+}
+
+/** A promise that never settles: what a crashed engine hands to code still running in it. */
+export const never = <T>() => new Promise<T>(() => {});
+
+/**
+ * An execution loaded in this engine: its record and the operations waiting for the record to change (a promise
+ * settlement, a message, a cancellation) or for a deadline.
+ */
+export class LiveExecution {
+  readonly #waiters = new Set<() => void>();
+
+  constructor(
+    readonly record: ExecutionRecord,
+    private readonly host: ExecutionHost,
+  ) {}
+
+  /** Applies a change to the record, persists it and wakes waiters. */
+  update(change: (record: ExecutionRecord) => void): void {
+    if (!this.host.isAlive()) return;
+    change(this.record);
+    this.host.save(this.record);
+  }
+
+  /** Re-checks every waiter: called after the record changed. */
+  notify(): void {
+    for (const check of [...this.#waiters]) check();
+  }
+
+  /**
+   * Waits until `ready()` returns a value, the deadline passes or the execution is cancelled (when `cancellable`).
+   * Checked at once, then after every change of the record.
+   */
+  wait<T>(ready: () => T | undefined, deadline: number | undefined, cancellable = true): Promise<WaitResult<T>> {
+    if (!this.host.isAlive()) return never();
+    return new Promise((resolve) => {
+      let timer: { cancel(): void } | undefined;
+      let settled = false;
+      let checking = false;
+      const finish = (result: WaitResult<T>) => {
+        settled = true;
+        this.#waiters.delete(check);
+        timer?.cancel();
+        if (this.host.isAlive()) resolve(result);
+      };
+      // `ready()` may persist (taking a message), which notifies waiters again: never re-enter.
+      const check = () => {
+        if (settled || checking) return;
+        checking = true;
+        try {
+          if (cancellable && this.record.cancelRequested) return finish({ kind: 'cancelled' });
+          const value = ready();
+          if (value !== undefined) return finish({ kind: 'ready', value });
+          if (deadline !== undefined && this.host.clock.now() >= deadline) finish({ kind: 'timeout' });
+        } finally {
+          checking = false;
+        }
+      };
+      this.#waiters.add(check);
+      if (deadline !== undefined) timer = this.host.clock.at(deadline, check);
+      check();
+    });
+  }
+
+  /** Waits until the clock reaches `time` (not interrupted by cancellation). */
+  async waitUntil(time: number): Promise<void> {
+    await this.wait(() => undefined, time, false);
+  }
+}

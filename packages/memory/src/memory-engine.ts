@@ -1,0 +1,265 @@
+import {
+  ALL_CAPABILITIES,
+  CancelledError,
+  type Capabilities,
+  ExecutionNotFoundError,
+  type ExecutionStatus,
+  type Registry,
+  ValidationError,
+} from '@durable-runtime/core';
+import {
+  type EngineClient,
+  type ExecutionOutcome,
+  type ExecutionRef,
+  executeWorkflow,
+  failureOutcome,
+  type PromiseSettlement,
+  type StartRequest,
+} from '@durable-runtime/core/spi';
+import { type Clock, realClock, VirtualClock } from './clock.js';
+import { MemoryEngineContext, type WorkflowHost } from './engine-context.js';
+import { jsonCopy } from './json-copy.js';
+import { type ExecutionHost, LiveExecution } from './live-execution.js';
+import { createInMemoryStore, type ExecutionRecord, type ExecutionStore } from './store.js';
+
+/** Options of the memory engine. */
+export interface MemoryEngineOptions {
+  /** Where executions are kept. Share one store between two engines to simulate a restart. @default in-memory */
+  readonly store?: ExecutionStore;
+  /** The real clock, or a {@link VirtualClock} that tests move forward. @default realClock */
+  readonly clock?: Clock;
+}
+
+/**
+ * The in-process reference engine: executions live in an {@link ExecutionStore}, every operation is journaled, and
+ * executions left running in the store (by a crashed engine) resume by replay when a new engine opens it.
+ */
+export class MemoryEngine implements EngineClient, WorkflowHost {
+  readonly backend = 'memory';
+  readonly capabilities: Capabilities = ALL_CAPABILITIES;
+  readonly store: ExecutionStore;
+  readonly clock: Clock;
+  readonly #live = new Map<string, LiveExecution>();
+  readonly #watchers = new Map<string, Set<() => void>>();
+  #alive = true;
+  #runningSteps = 0;
+  readonly #executionHost: ExecutionHost;
+
+  constructor(
+    readonly registry: Registry,
+    options: MemoryEngineOptions = {},
+  ) {
+    this.store = options.store ?? createInMemoryStore();
+    this.clock = options.clock ?? realClock;
+    if (this.clock instanceof VirtualClock) this.clock.setIdleCheck(() => this.#runningSteps === 0);
+    this.#executionHost = {
+      clock: this.clock,
+      save: (record) => this.#save(record),
+      isAlive: () => this.#alive,
+    };
+    this.#recover();
+  }
+
+  // ---- EngineClient ----
+
+  async start(request: StartRequest, delayMs?: number): Promise<void> {
+    this.startExecution(request, delayMs);
+  }
+
+  async outcome(ref: ExecutionRef): Promise<ExecutionOutcome> {
+    this.#find(ref);
+    return new Promise((resolve) => {
+      const check = () => {
+        const outcome = this.#find(ref).outcome;
+        if (!outcome) return;
+        this.#unwatch(ref.executionId, check);
+        resolve(jsonCopy(outcome));
+      };
+      this.#watch(ref.executionId, check);
+      check();
+    });
+  }
+
+  async status(ref: ExecutionRef): Promise<ExecutionStatus> {
+    const { status } = this.#find(ref);
+    return status === 'scheduled' ? 'running' : status;
+  }
+
+  async settlePromise(ref: ExecutionRef, name: string, settlement: PromiseSettlement): Promise<void> {
+    this.#change(ref, (record) => {
+      record.promises[name] ??= settlement;
+    });
+  }
+
+  async getState(ref: ExecutionRef, key: string | undefined): Promise<unknown> {
+    const { state } = this.#find(ref);
+    return jsonCopy(key === undefined ? state : state[key]);
+  }
+
+  async send(ref: ExecutionRef, channel: string, message: unknown): Promise<void> {
+    this.deliver(ref, channel, message);
+  }
+
+  async cancel(ref: ExecutionRef): Promise<void> {
+    this.#change(ref, (record) => {
+      if (record.status === 'scheduled') {
+        record.status = 'cancelled';
+        record.outcome = failureOutcome(new CancelledError('The execution was cancelled before it started'));
+      } else if (record.status === 'running') {
+        record.cancelRequested = true;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#alive = false;
+  }
+
+  /**
+   * Stops this engine as a crash would, mid-flight: nothing more is persisted, running code is abandoned. A new
+   * engine over the same store resumes the executions.
+   */
+  crash(): void {
+    this.#alive = false;
+  }
+
+  // ---- WorkflowHost ----
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  isAlive(): boolean {
+    return this.#alive;
+  }
+
+  startExecution(request: StartRequest, delayMs?: number): void {
+    const existing = this.store.read(request.executionId);
+    if (existing) {
+      if (existing.workflowName !== request.workflowName) {
+        throw new ValidationError(
+          `Execution id '${request.executionId}' already belongs to workflow '${existing.workflowName}', not '${request.workflowName}'`,
+        );
+      }
+      return;
+    }
+    this.registry.workflow(request.workflowName);
+    const delayed = delayMs !== undefined && delayMs > 0;
+    const record: ExecutionRecord = {
+      id: request.executionId,
+      workflowName: request.workflowName,
+      input: request.input,
+      status: delayed ? 'scheduled' : 'running',
+      ...(delayed ? { startAt: this.clock.now() + delayMs } : {}),
+      cancelRequested: false,
+      journal: [],
+      state: {},
+      promises: {},
+      mailbox: {},
+    };
+    this.#save(record);
+    this.#schedule(record);
+  }
+
+  deliver(ref: ExecutionRef, channel: string, message: unknown): void {
+    this.#change(ref, (record) => {
+      const queue = record.mailbox[channel] ?? [];
+      queue.push(message);
+      record.mailbox[channel] = queue;
+    });
+  }
+
+  stepStarted(): void {
+    this.#runningSteps++;
+  }
+
+  stepFinished(): void {
+    this.#runningSteps--;
+  }
+
+  // ---- internals ----
+
+  #recover(): void {
+    for (const id of this.store.ids()) {
+      const record = this.store.read(id);
+      if (record && (record.status === 'running' || record.status === 'scheduled')) this.#schedule(record);
+    }
+  }
+
+  #schedule(record: ExecutionRecord): void {
+    if (record.status === 'scheduled') {
+      this.clock.at(record.startAt ?? 0, () => this.#begin(record.id));
+    } else {
+      this.#begin(record.id);
+    }
+  }
+
+  #begin(id: string): void {
+    const record = this.store.read(id);
+    if (!this.#alive || !record || this.#live.has(id)) return;
+    if (record.status !== 'running' && record.status !== 'scheduled') return;
+    record.status = 'running';
+    const live = new LiveExecution(record, this.#executionHost);
+    this.#live.set(id, live);
+    this.#save(record);
+    void this.#drive(live);
+  }
+
+  async #drive(live: LiveExecution): Promise<void> {
+    const { record } = live;
+    const context = new MemoryEngineContext(live, this);
+    let outcome: ExecutionOutcome;
+    try {
+      const definition = this.registry.workflow(record.workflowName);
+      const value = await executeWorkflow(definition, context, jsonCopy(record.input));
+      outcome = { status: 'completed', value };
+    } catch (error) {
+      outcome = failureOutcome(error);
+    }
+    if (context.divergence) outcome = failureOutcome(context.divergence);
+    live.update((r) => {
+      r.status = outcome.status;
+      r.outcome = outcome;
+    });
+    this.#live.delete(record.id);
+  }
+
+  #find(ref: ExecutionRef): ExecutionRecord {
+    const record = this.#live.get(ref.executionId)?.record ?? this.store.read(ref.executionId);
+    if (!record || record.workflowName !== ref.workflowName) {
+      throw new ExecutionNotFoundError(ref.workflowName, ref.executionId);
+    }
+    return record;
+  }
+
+  /** Applies a change to an execution from outside: through its live copy when it runs here. */
+  #change(ref: ExecutionRef, change: (record: ExecutionRecord) => void): void {
+    const record = this.#find(ref);
+    const live = this.#live.get(ref.executionId);
+    if (live) {
+      live.update(change);
+    } else if (this.#alive) {
+      change(record);
+      this.#save(record);
+    }
+  }
+
+  #save(record: ExecutionRecord): void {
+    if (!this.#alive) return;
+    this.store.write(record);
+    this.#live.get(record.id)?.notify();
+    for (const watcher of [...(this.#watchers.get(record.id) ?? [])]) watcher();
+  }
+
+  #watch(id: string, watcher: () => void): void {
+    if (!this.#alive) return;
+    const set = this.#watchers.get(id) ?? new Set();
+    set.add(watcher);
+    this.#watchers.set(id, set);
+  }
+
+  #unwatch(id: string, watcher: () => void): void {
+    this.#watchers.get(id)?.delete(watcher);
+  }
+}
+
