@@ -29,8 +29,9 @@ export interface ConformanceOptions {
   createRuntime(setup: FixtureSetup): Promise<Runtime>;
   /**
    * Simulates a worker restart: returns a runtime over the same durable state whose in-process workflow caches are
-   * gone, so that running executions resume by replay. The suite closes the old runtime itself only if this returns
-   * a different object. When absent, the suite relies on the engine replaying on its own when an execution resumes.
+   * gone, so that running executions resume by replay. It stops the old runtime's workers itself (as a crash would).
+   * `setup` may be a new version of the fixtures (a code change between deploys). Without this option, tests that
+   * need a restart run without one and the non-determinism test fails.
    */
   restart?(runtime: Runtime, setup: FixtureSetup): Promise<Runtime>;
   readonly timing?: Partial<TimingOptions>;

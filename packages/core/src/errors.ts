@@ -216,8 +216,13 @@ export function isErrorShape(value: unknown): value is ErrorShape {
 
 /** True when a step error must not be retried: a {@link TerminalError} or a serialization problem. */
 export function isNonRetryable(error: unknown): boolean {
-  const shape = toErrorShape(error);
-  return shape.code === 'TERMINAL' || shape.code === 'SERIALIZATION' || shape.name === 'TerminalError';
+  const shape = DurableError.is(error) ? error.toShape() : isErrorShape(error) ? error : toErrorShape(error);
+  return (
+    shape.code === 'TERMINAL' ||
+    shape.code === 'SERIALIZATION' ||
+    shape.name === 'TerminalError' ||
+    shape.name === 'SerializationError'
+  );
 }
 
 function rebuildDurableError(shape: ErrorShape): DurableError | undefined {

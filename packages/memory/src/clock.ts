@@ -16,7 +16,14 @@ export interface Clock {
 export const realClock: Clock = {
   now: () => Date.now(),
   at(at, callback) {
-    const handle = setTimeout(callback, Math.max(0, at - Date.now()));
+    let handle: NodeJS.Timeout;
+    // Node's timers run on a monotonic clock and may fire a little before Date.now() reaches `at`: re-arm then.
+    const arm = () => {
+      const remaining = at - Date.now();
+      handle = remaining > 0 ? setTimeout(arm, remaining) : setTimeout(callback, 0);
+    };
+    const remaining = at - Date.now();
+    handle = remaining > 0 ? setTimeout(arm, remaining) : setTimeout(callback, 0);
     return { cancel: () => clearTimeout(handle) };
   },
 };

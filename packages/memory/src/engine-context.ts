@@ -18,8 +18,8 @@ import {
   type StepRequest,
   type WaitOutcome,
 } from '@durable-runtime/core/spi';
-import { jsonCopy } from './json-copy.js';
 import { JournalCursor } from './journal.js';
+import { jsonCopy } from './json-copy.js';
 import { type LiveExecution, never, type WaitResult } from './live-execution.js';
 import type { JournalEntry, OperationKind } from './store.js';
 
@@ -107,7 +107,10 @@ export class MemoryEngineContext implements EngineContext {
     if (!entry.result) {
       const deadline = this.#deadline(entry, timeoutMs);
       const waited = await this.live.wait(() => this.live.record.promises[name], deadline);
-      this.#complete(entry, waitResultToEntry(waited, (settlement) => settlement));
+      this.#complete(
+        entry,
+        waitResultToEntry(waited, (settlement) => settlement),
+      );
     }
     return this.#unwrap(entry) as WaitOutcome;
   }
@@ -117,7 +120,11 @@ export class MemoryEngineContext implements EngineContext {
     if (!entry.result) {
       const deadline = this.#deadline(entry, timeoutMs);
       const waited = await this.live.wait(() => this.#takeMessage(entry, channel), deadline);
-      if (waited.kind !== 'ready') this.#complete(entry, waitResultToEntry(waited, () => ({ kind: 'timeout' })));
+      if (waited.kind !== 'ready')
+        this.#complete(
+          entry,
+          waitResultToEntry(waited, () => ({ kind: 'timeout' })),
+        );
     }
     return this.#unwrap(entry) as WaitOutcome;
   }

@@ -48,4 +48,3 @@ export async function createBackend(config: DurableConfig, registry: Registry): 
   const clock = config.clock === 'virtual' ? new VirtualClock({ autoAdvance: true }) : undefined;
   return new MemoryEngine(registry, clock ? { clock } : {});
 }
-

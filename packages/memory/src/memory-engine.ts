@@ -262,4 +262,3 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     this.#watchers.get(id)?.delete(watcher);
   }
 }
-

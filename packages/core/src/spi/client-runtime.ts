@@ -1,4 +1,4 @@
-import type { AnyWorkflow, InputOf, OutputOf } from '../definitions.js';
+import { type AnyWorkflow, type InputOf, isWorkflowDefinition, type OutputOf } from '../definitions.js';
 import { toErrorShape, ValidationError } from '../errors.js';
 import { assertExecutionId, assertName, randomExecutionId } from '../ids.js';
 import type { Registry } from '../registry.js';
@@ -14,10 +14,10 @@ import type { EngineClient, ExecutionRef } from './engine.js';
  */
 export function createRuntimeFromClient(client: EngineClient, registry: Registry): Runtime {
   const refOf = (workflow: AnyWorkflow, id: string): ExecutionRef => {
-    const registered = registry.workflow(workflow?.name);
-    if (registered !== workflow) {
-      throw new ValidationError(`Workflow '${workflow.name}' is registered with a different definition`);
+    if (!isWorkflowDefinition(workflow)) {
+      throw new ValidationError('Expected a workflow created with defineWorkflow as the first argument');
     }
+    registry.workflow(workflow.name);
     assertExecutionId(id);
     return { workflowName: workflow.name, executionId: id };
   };
@@ -33,7 +33,7 @@ export function createRuntimeFromClient(client: EngineClient, registry: Registry
     async start<W extends AnyWorkflow>(workflow: W, input: InputOf<W>, options?: StartOptions) {
       const ref = refOf(workflow, options?.id ?? randomExecutionId());
       const what = `input of workflow '${workflow.name}'`;
-      const parsed = toJson(parseWithSchema(workflow.input, input, what), what);
+      const parsed = toJson(parseWithSchema(workflow.input, toJson(input, what), what), what);
       await client.start({ ...ref, input: parsed });
       return createHandle<W>(client, ref);
     },

@@ -1,0 +1,37 @@
+import { describe } from 'vitest';
+import { childTests } from './groups/children.js';
+import { determinismTests } from './groups/determinism.js';
+import { failureCancellationTests } from './groups/failure-cancellation.js';
+import { messageTests } from './groups/messages.js';
+import { promiseTests } from './groups/promises.js';
+import { serializationTests } from './groups/serialization.js';
+import { startTests } from './groups/start.js';
+import { stateTests } from './groups/state.js';
+import { stepTests } from './groups/steps.js';
+import { timerTests } from './groups/timers.js';
+import type { ConformanceOptions } from './options.js';
+
+/** Every group of the suite, in spec order. */
+export const CONFORMANCE_GROUPS = [
+  startTests,
+  stepTests,
+  timerTests,
+  promiseTests,
+  stateTests,
+  messageTests,
+  childTests,
+  determinismTests,
+  failureCancellationTests,
+  serializationTests,
+];
+
+/**
+ * Registers the whole conformance suite for one backend. Call it from the adapter's test file:
+ * @example
+ * runConformance({ name: 'memory', capabilities: ALL_CAPABILITIES, createRuntime: ({ registry }) => ... });
+ */
+export function runConformance(options: ConformanceOptions): void {
+  describe(`conformance: ${options.name}`, () => {
+    for (const group of CONFORMANCE_GROUPS) group(options);
+  });
+}
