@@ -18,7 +18,10 @@ export function addResult(results: ConformanceResults, fullName: string, state: 
   const match = TITLE.exec(fullName);
   if (!match) return;
   const [, backend, group, title] = match as unknown as [string, string, string, string];
-  const counts = ((results[backend] ??= {})[group] ??= { passed: 0, failed: 0, unsupported: 0 });
+  const groups = results[backend] ?? {};
+  results[backend] = groups;
+  const counts = groups[group] ?? { passed: 0, failed: 0, unsupported: 0 };
+  groups[group] = counts;
   if (state !== 'passed') counts.failed++;
   else if (title.includes('undeclared feature')) counts.unsupported++;
   else counts.passed++;

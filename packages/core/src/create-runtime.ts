@@ -40,16 +40,11 @@ export async function createRuntime(config: DurableConfigInput, registry: Regist
 
 async function loadBackend(name: BackendName): Promise<BackendModule> {
   const specifier = BACKEND_PACKAGES[name];
-  let loaded: Partial<BackendModule>;
-  try {
-    loaded = await import(/* webpackIgnore: true */ specifier);
-  } catch (error) {
-    if (isMissing(error, specifier)) {
-      throw new ConfigError(
-        `The '${name}' backend needs the package ${specifier}, which is not installed: run \`pnpm add ${specifier}\` (or npm install ${specifier})`,
-      );
-    }
-    throw error;
+  const loaded = (await importFromCore(specifier)) ?? (await importFromApplication(specifier));
+  if (!loaded) {
+    throw new ConfigError(
+      `The '${name}' backend needs the package ${specifier}, which is not installed: run \`pnpm add ${specifier}\` (or npm install ${specifier})`,
+    );
   }
   if (typeof loaded.createBackend !== 'function') {
     throw new ConfigError(
@@ -57,6 +52,46 @@ async function loadBackend(name: BackendName): Promise<BackendModule> {
     );
   }
   return loaded as BackendModule;
+}
+
+type Loaded = Partial<BackendModule> | undefined;
+
+/** Works where core can see the adapter (flat node_modules). */
+async function importFromCore(specifier: string): Promise<Loaded> {
+  try {
+    return await import(/* webpackIgnore: true */ specifier);
+  } catch (error) {
+    if (isMissing(error, specifier)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Resolves the adapter from the application (its entry script's folder, then the working directory): with strict
+ * layouts such as pnpm's, only the application that installed an adapter can see it.
+ */
+async function importFromApplication(specifier: string): Promise<Loaded> {
+  const nodeModule = 'node:module';
+  const nodeUrl = 'node:url';
+  // Loaded lazily: this module must stay free of Node built-ins at the top level (workflow sandboxes import core).
+  const { createRequire } = (await import(/* webpackIgnore: true */ nodeModule)) as {
+    createRequire(base: string): { resolve(specifier: string): string };
+  };
+  const { pathToFileURL } = (await import(/* webpackIgnore: true */ nodeUrl)) as {
+    pathToFileURL(path: string): { href: string };
+  };
+  const process = (globalThis as { process?: { argv: string[]; cwd(): string } }).process;
+  const bases = [process?.argv[1], `${process?.cwd()}/`].filter((base): base is string => Boolean(base));
+  for (const base of bases) {
+    let resolved: string;
+    try {
+      resolved = createRequire(base).resolve(specifier);
+    } catch {
+      continue;
+    }
+    return (await import(/* webpackIgnore: true */ pathToFileURL(resolved).href)) as Loaded;
+  }
+  return undefined;
 }
 
 function isMissing(error: unknown, specifier: string): boolean {

@@ -68,6 +68,6 @@ function assertJsonObject(value: object, where: string, path: string, ancestors:
 }
 
 function fail(where: string, path: string, problem: string): never {
-  const at = path === '$' ? '' : ` at ${path.slice(2) || path}`;
+  const at = path === '$' ? '' : ` at ${path.startsWith('$.') ? path.slice(2) : path.slice(1)}`;
   throw new SerializationError(`Cannot serialize ${where}${at}: ${problem}`);
 }

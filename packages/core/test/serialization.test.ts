@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'vitest';
+import { SerializationError, toJson } from '../src/index.js';
+
+describe('toJson', () => {
+  test('plain JSON passes and is copied', () => {
+    const value = { a: [1, 'two', null, { b: true }], skipped: undefined };
+    const copy = toJson(value, 'value');
+    expect(copy).toEqual({ a: [1, 'two', null, { b: true }] });
+    expect(copy).not.toBe(value);
+    expect(toJson(undefined, 'nothing')).toBeUndefined();
+  });
+
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  test.each([
+    ['a function', { f: () => 1 }, /f: a function/],
+    ['a symbol', [Symbol('s')], /\[0\]: a symbol/],
+    ['a BigInt', { n: 1n }, /n: a BigInt/],
+    ['a cycle', cyclic, /self: the value contains a cycle/],
+    ['a Date', { when: new Date(0) }, /when: a Date is not plain JSON/],
+    ['a Map', new Map(), /a Map is not plain JSON/],
+    ['NaN', { x: Number.NaN }, /x: the number NaN/],
+    ['undefined in an array', [undefined], /\[0\]: undefined is not JSON/],
+  ])('rejects %s naming the path', (_label, value, message) => {
+    const attempt = () => toJson(value, "result of step 'x'");
+    expect(attempt).toThrow(SerializationError);
+    expect(attempt).toThrow(message);
+    expect(attempt).toThrow(/Cannot serialize result of step 'x'/);
+  });
+
+  test('a shared (non-cyclic) object is fine', () => {
+    const shared = { n: 1 };
+    expect(toJson({ a: shared, b: shared }, 'value')).toEqual({ a: { n: 1 }, b: { n: 1 } });
+  });
+});
