@@ -3,6 +3,9 @@ import { ConfigError } from './errors.js';
 
 const url = (what: string) => z.url({ message: `${what} must be an http(s) URL` });
 
+/** `false`: a client-only runtime that starts and observes executions while workers run elsewhere. */
+const worker = z.union([z.boolean(), z.stringbool()]).default(true);
+
 /** Local mode: the in-process memory engine. */
 export const MemoryConfigSchema = z.object({
   backend: z.literal('memory'),
@@ -18,6 +21,7 @@ export const TemporalConfigSchema = z.object({
   taskQueue: z.string().min(1).default('durable-runtime'),
   /** Modules (absolute paths) that define the registered workflows: bundled into Temporal's workflow sandbox. */
   workflowModules: z.array(z.string().min(1)).optional(),
+  worker,
 });
 
 /** A Restate server: the runtime serves an endpoint, registers it with the admin API and drives the ingress. */
@@ -28,6 +32,7 @@ export const RestateConfigSchema = z.object({
   /** Port of the endpoint this process serves (on `endpointHost`). 0 picks a free port. */
   endpointPort: z.coerce.number().int().min(0).max(65535).default(9080),
   endpointHost: z.string().min(1).default('127.0.0.1'),
+  worker,
 });
 
 /** Resonate: in-process local mode (no `url`, no `postgresUrl`), a Resonate server by `url`, or PostgreSQL. */
@@ -37,6 +42,7 @@ export const ResonateConfigSchema = z
     url: url('url').optional(),
     postgresUrl: z.string().startsWith('postgres', { message: 'postgresUrl must be a postgres:// URL' }).optional(),
     group: z.string().min(1).default('durable-runtime'),
+    worker,
   })
   .refine((config) => !(config.url && config.postgresUrl), {
     message: 'set url (a Resonate server) or postgresUrl (PostgreSQL), not both',
@@ -70,14 +76,21 @@ export const CONFIG_ENV: { readonly [B in BackendName]: Readonly<Record<string, 
     namespace: 'TEMPORAL_NAMESPACE',
     taskQueue: 'TEMPORAL_TASK_QUEUE',
     workflowModules: 'TEMPORAL_WORKFLOW_MODULES',
+    worker: 'DURABLE_WORKER',
   },
   restate: {
     ingressUrl: 'RESTATE_INGRESS_URL',
     adminUrl: 'RESTATE_ADMIN_URL',
     endpointPort: 'RESTATE_ENDPOINT_PORT',
     endpointHost: 'RESTATE_ENDPOINT_HOST',
+    worker: 'DURABLE_WORKER',
   },
-  resonate: { url: 'RESONATE_URL', postgresUrl: 'RESONATE_POSTGRES_URL', group: 'RESONATE_GROUP' },
+  resonate: {
+    url: 'RESONATE_URL',
+    postgresUrl: 'RESONATE_POSTGRES_URL',
+    group: 'RESONATE_GROUP',
+    worker: 'DURABLE_WORKER',
+  },
 };
 
 const LIST_FIELDS = new Set(['workflowModules']);

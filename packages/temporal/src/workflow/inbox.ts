@@ -1,0 +1,43 @@
+import type { PromiseSettlement } from '@durable-runtime/core/spi';
+import { defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
+import { MESSAGE_SIGNAL, PROMISE_SIGNAL, STATE_QUERY } from './names.js';
+
+/**
+ * What an execution receives from outside and keeps in its workflow memory: settled durable promises (first
+ * settlement wins), buffered messages per channel (FIFO) and its key/value state. Signals deliver the first two and
+ * are replayed from history, so the memory is rebuilt identically on replay; a query reads the state.
+ */
+export interface Inbox {
+  readonly promises: ReadonlyMap<string, PromiseSettlement>;
+  /** The buffered messages of a channel, oldest first (mutable: a receive shifts one off). */
+  channel(name: string): unknown[];
+  readonly state: Map<string, unknown>;
+}
+
+export const promiseSignal = defineSignal<[string, PromiseSettlement]>(PROMISE_SIGNAL);
+export const messageSignal = defineSignal<[string, unknown]>(MESSAGE_SIGNAL);
+export const stateQuery = defineQuery<unknown, [string?]>(STATE_QUERY);
+
+/** Creates the inbox of the current execution and installs its signal and query handlers. */
+export function installInbox(): Inbox {
+  const promises = new Map<string, PromiseSettlement>();
+  const channels = new Map<string, unknown[]>();
+  const state = new Map<string, unknown>();
+  const channel = (name: string) => {
+    let queue = channels.get(name);
+    if (!queue) {
+      queue = [];
+      channels.set(name, queue);
+    }
+    return queue;
+  };
+
+  setHandler(promiseSignal, (name, settlement) => {
+    if (!promises.has(name)) promises.set(name, settlement);
+  });
+  setHandler(messageSignal, (name, message) => {
+    channel(name).push(message);
+  });
+  setHandler(stateQuery, (key) => (key === undefined ? Object.fromEntries(state) : state.get(key)));
+  return { promises, channel, state };
+}

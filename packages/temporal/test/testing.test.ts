@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { findTemporalCli, PROVISION_SCRIPT, startTemporalDevServer } from '@durable-runtime/temporal/testing';
+import { Connection } from '@temporalio/client';
+import { describe, expect, test } from 'vitest';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function accepts(address: string): Promise<boolean> {
+  const [host, port] = address.split(':') as [string, string];
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('@durable-runtime/temporal/testing', () => {
+  test('a missing CLI is a loud error that names the provisioning script', async () => {
+    const binary = '/nonexistent/temporal';
+    expect(() => findTemporalCli(binary)).toThrow(PROVISION_SCRIPT);
+    await expect(startTemporalDevServer({ binary })).rejects.toThrow(`bash ${PROVISION_SCRIPT}`);
+  });
+
+  test('the provisioned CLI is found', () => {
+    expect(existsSync(findTemporalCli())).toBe(true);
+  });
+
+  test('starts a dev server on 127.0.0.1 that answers gRPC, and stop() ends it and removes its data', async () => {
+    const server = await startTemporalDevServer();
+    expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);
+    const connection = await Connection.connect({ address: server.address });
+    const info = await connection.workflowService.getSystemInfo({});
+    expect(info.serverVersion).toMatch(/^1\./);
+    await connection.close();
+    expect(existsSync(server.dataDir)).toBe(true);
+
+    await server.stop();
+    expect(isAlive(server.pid)).toBe(false);
+    expect(existsSync(server.dataDir)).toBe(false);
+    expect(await accepts(server.address)).toBe(false);
+    await server.stop(); // idempotent
+  });
+});
