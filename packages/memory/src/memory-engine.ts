@@ -9,6 +9,7 @@ import {
 } from '@durable-runtime/core';
 import {
   type EngineClient,
+  type EngineContext,
   type ExecutionOutcome,
   type ExecutionRef,
   executeWorkflow,
@@ -28,6 +29,11 @@ export interface MemoryEngineOptions {
   readonly store?: ExecutionStore;
   /** The real clock, or a {@link VirtualClock} that tests move forward. @default realClock */
   readonly clock?: Clock;
+  /**
+   * Wraps the engine context of every execution: for tracing, or to inject faults in tests. Called once per
+   * execution run (again after a restart).
+   */
+  readonly interceptContext?: (context: EngineContext) => EngineContext;
 }
 
 /**
@@ -44,6 +50,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   #alive = true;
   #runningSteps = 0;
   readonly #executionHost: ExecutionHost;
+  readonly #interceptContext: (context: EngineContext) => EngineContext;
 
   constructor(
     readonly registry: Registry,
@@ -51,6 +58,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   ) {
     this.store = options.store ?? createInMemoryStore();
     this.clock = options.clock ?? realClock;
+    this.#interceptContext = options.interceptContext ?? ((context) => context);
     if (this.clock instanceof VirtualClock) this.clock.setIdleCheck(() => this.#runningSteps === 0);
     this.#executionHost = {
       clock: this.clock,
@@ -211,7 +219,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     let outcome: ExecutionOutcome;
     try {
       const definition = this.registry.workflow(record.workflowName);
-      const value = await executeWorkflow(definition, context, jsonCopy(record.input));
+      const value = await executeWorkflow(definition, this.#interceptContext(context), jsonCopy(record.input));
       outcome = { status: 'completed', value };
     } catch (error) {
       outcome = failureOutcome(error);
