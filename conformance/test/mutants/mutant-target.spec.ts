@@ -23,7 +23,7 @@ function create(registry: RegistryInput, store?: ExecutionStore): Runtime {
 
 groupTests({
   name: `mutant-${mutant.name}`,
-  capabilities: ALL_CAPABILITIES,
+  capabilities: { ...ALL_CAPABILITIES, ...mutant.undeclared },
   createRuntime: async ({ registry }) => create(registry),
   async restart(runtime, { registry }) {
     const engine = engines.get(runtime);

@@ -1,3 +1,4 @@
+import { type Capabilities, UnsupportedFeatureError } from '@durable-runtime/core';
 import type { EngineClient, EngineContext } from '@durable-runtime/core/spi';
 
 /**
@@ -8,8 +9,10 @@ export interface Mutant {
   readonly name: string;
   /** The conformance group to run against the mutant. */
   readonly group: string;
-  /** A fragment of the title of the test that must fail. */
-  readonly caughtBy: string;
+  /** A fragment of the title of the test that must fail; `null` for an honest variant on which every test passes. */
+  readonly caughtBy: string | null;
+  /** Features the variant declares absent. */
+  readonly undeclared?: Partial<Capabilities>;
   readonly context?: (inner: EngineContext) => EngineContext;
   readonly client?: (inner: EngineClient) => EngineClient;
 }
@@ -63,6 +66,24 @@ const later = (ms: number, work: () => Promise<unknown>) => {
 };
 
 export const MUTANTS: readonly Mutant[] = [
+  {
+    name: 'honest-without-timers',
+    group: 'timers',
+    caughtBy: null,
+    undeclared: { timers: false },
+    context: (inner) =>
+      contextWith(inner, {
+        sleep: async () => {
+          throw new UnsupportedFeatureError('memory-without-timers', 'timers');
+        },
+      }),
+  },
+  {
+    name: 'undeclared-feature-silently-works',
+    group: 'timers',
+    caughtBy: "undeclared feature 'timers' fails with UnsupportedFeatureError",
+    undeclared: { timers: false },
+  },
   {
     name: 'retries-one-attempt-too-many',
     group: 'steps',
