@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // @resonatehq/sdk imports eventsource, whose `source` export condition is TypeScript that Node won't load from
+    // node_modules: let vite transform both instead.
+    server: { deps: { inline: ['@resonatehq/sdk', 'eventsource'] } },
   },
 });

@@ -24,26 +24,31 @@ export interface StepDefinition<TName extends string = string, TArgs = unknown, 
 /** The workflow body: deterministic code that reaches the outside world only through `ctx`. */
 export type WorkflowFunction<TIn, TOut> = (ctx: DurableContext, input: TIn) => Promise<TOut>;
 
-/** A named workflow. Create with {@link defineWorkflow}. */
-export interface WorkflowDefinition<TName extends string = string, TIn = unknown, TOut = unknown> {
+/**
+ * A named workflow. Create with {@link defineWorkflow}. `TIn` is what `run` receives; `TStart` is what `start`
+ * accepts (they differ when the input schema has defaults or transforms).
+ */
+export interface WorkflowDefinition<TName extends string = string, TIn = unknown, TOut = unknown, TStart = TIn> {
   readonly kind: 'workflow';
   readonly name: TName;
   /** Checked before anything is persisted; an invalid input is rejected with a {@link ValidationError}. */
-  readonly input?: z.ZodType<TIn> | undefined;
+  readonly input?: z.ZodType<TIn, TStart> | undefined;
   /** Checked when the workflow returns; a mismatch fails the execution with a {@link ValidationError}. */
   readonly output?: z.ZodType<TOut> | undefined;
   readonly run: WorkflowFunction<TIn, TOut>;
+  /** Type-level only (never set): the input `start` accepts and the output `result` returns. */
+  readonly '~types'?: { readonly start: TStart; readonly output: TOut };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest workflow type, used only as a constraint.
-export type AnyWorkflow = WorkflowDefinition<string, any, any>;
+export type AnyWorkflow = WorkflowDefinition<string, any, any, any>;
 // biome-ignore lint/suspicious/noExplicitAny: the widest step type, used only as a constraint.
 export type AnyStep = StepDefinition<string, any, any>;
 
-/** The input type of a workflow definition. */
-export type InputOf<W> = W extends { run: (ctx: never, input: infer I) => unknown } ? I : never;
+/** The input `start` accepts for a workflow definition (the input schema's input type). */
+export type InputOf<W extends AnyWorkflow> = NonNullable<W['~types']>['start'];
 /** The output type of a workflow definition. */
-export type OutputOf<W> = W extends { run: (ctx: never, input: never) => Promise<infer O> } ? O : never;
+export type OutputOf<W extends AnyWorkflow> = NonNullable<W['~types']>['output'];
 
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
@@ -80,12 +85,12 @@ export function defineStep<const TName extends string, TArgs, TResult>(
  *   },
  * });
  */
-export function defineWorkflow<const TName extends string, TIn, TOut>(definition: {
+export function defineWorkflow<const TName extends string, TIn, TOut, TStart = TIn>(definition: {
   name: TName;
-  input?: z.ZodType<TIn>;
+  input?: z.ZodType<TIn, TStart>;
   output?: z.ZodType<TOut>;
   run: WorkflowFunction<TIn, TOut>;
-}): WorkflowDefinition<TName, TIn, TOut> {
+}): WorkflowDefinition<TName, TIn, TOut, TStart> {
   assertName(definition.name, 'workflow');
   if (typeof definition.run !== 'function') {
     throw new ValidationError(`Workflow '${definition.name}' needs a run(ctx, input) function`, [

@@ -56,7 +56,9 @@ describe('configuration', () => {
       `const { createRuntime } = await import(${JSON.stringify(core)});\n` +
         "await createRuntime({ backend: 'restate' }, { workflows: [] });\n",
     );
-    const run = spawnSync(process.execPath, ['app.mjs'], { cwd: app, encoding: 'utf8' });
+    // pnpm exposes every hoisted package through NODE_PATH; a real application has no such variable.
+    const { NODE_PATH: _hoisted, ...env } = process.env;
+    const run = spawnSync(process.execPath, ['app.mjs'], { cwd: app, encoding: 'utf8', env });
     rmSync(app, { recursive: true, force: true });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(

@@ -49,3 +49,21 @@ describe('definitions', () => {
     );
   });
 });
+
+describe('input types with schema defaults', () => {
+  test('start accepts the schema input type; run receives the parsed type', () => {
+    const withDefaults = defineWorkflow({
+      name: 'withDefaults',
+      input: z.object({ id: z.string(), retries: z.number().default(3) }),
+      async run(_ctx, input) {
+        expectTypeOf(input).toEqualTypeOf<{ id: string; retries: number }>();
+        return input.retries;
+      },
+    });
+    expectTypeOf<InputOf<typeof withDefaults>>().toEqualTypeOf<{ id: string; retries?: number | undefined }>();
+    expectTypeOf<OutputOf<typeof withDefaults>>().toEqualTypeOf<number>();
+    const untyped = defineWorkflow({ name: 'untyped', run: async (_ctx, n: number) => `${n}` });
+    expectTypeOf<InputOf<typeof untyped>>().toEqualTypeOf<number>();
+    expectTypeOf<OutputOf<typeof untyped>>().toEqualTypeOf<string>();
+  });
+});

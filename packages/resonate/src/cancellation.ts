@@ -1,0 +1,38 @@
+import { promiseIds } from './ids.js';
+import type { PromiseStore } from './promise-store.js';
+import { CANCEL_MARK } from './slots.js';
+
+/**
+ * Cancellation, emulated on durable promises: Resonate cannot interrupt a suspended workflow, but a suspended
+ * workflow wakes when a promise it waits on settles. So every wait (sleep, promise, receive) first registers the
+ * promise it is about to wait on, in the execution's wait registry (`<id>:w.<n>`), and then checks the cancel flag
+ * (`<id>:cancel`). A cancellation sets the flag first and then settles every registered wait with a cancel mark.
+ * Either the wait sees the flag, or the cancellation sees the wait: none is missed.
+ */
+export class Cancellation {
+  constructor(private readonly store: PromiseStore) {}
+
+  /** Registers the `index`-th wait of an execution, then tells whether the execution was cancelled. */
+  async registerWait(executionId: string, index: number, waitId: string): Promise<boolean> {
+    await this.store.record(promiseIds.wait(executionId, index), executionId, { wait: waitId });
+    return (await this.store.get(promiseIds.cancel(executionId))) !== undefined;
+  }
+
+  /** Whether the execution was asked to cancel. */
+  async isCancelled(executionId: string): Promise<boolean> {
+    return (await this.store.get(promiseIds.cancel(executionId))) !== undefined;
+  }
+
+  /** Sets the cancel flag and interrupts every wait the execution registered. */
+  async cancel(executionId: string): Promise<void> {
+    await this.store.record(promiseIds.cancel(executionId), executionId, { cancelled: true });
+    for (let index = 0; ; index++) {
+      const registered = await this.store.get(promiseIds.wait(executionId, index));
+      if (!registered) return;
+      const waitId = (registered.param as { wait?: unknown } | undefined)?.wait;
+      if (typeof waitId === 'string') {
+        await this.store.settleOrCreate(waitId, executionId, 'rejected_canceled', CANCEL_MARK);
+      }
+    }
+  }
+}

@@ -1,0 +1,264 @@
+import {
+  CancelledError,
+  DurableError,
+  type ErrorShape,
+  fromErrorShape,
+  type NonDeterminismError,
+  toErrorShape,
+  UnsupportedFeatureError,
+} from '@durable-runtime/core';
+import type {
+  EngineContext,
+  ExecutionOutcome,
+  ExecutionRef,
+  PromiseSettlement,
+  StartRequest,
+  StepOutcome,
+  StepRequest,
+  WaitOutcome,
+} from '@durable-runtime/core/spi';
+import type { Context, DurablePromise } from '@resonatehq/sdk/async';
+import { promiseIds } from './ids.js';
+import { OperationLog, type Waiter } from './operation-log.js';
+import { FOREVER_MS } from './promise-store.js';
+import { CANCEL_MARK, type Delivery, isCancelMark, isDelivery } from './slots.js';
+import type { StateSnapshot } from './state-journal.js';
+import { runStep } from './steps.js';
+import type { WorkflowHost } from './workflow-host.js';
+
+/** What a wait's leaf records: the result when it needed no waiter, or a domain error. */
+interface WaitRecord {
+  readonly ready?: unknown;
+  readonly error?: ErrorShape;
+}
+
+/**
+ * The SPI's {@link EngineContext} for one pass of a workflow on Resonate's async engine. Steps and the determinism
+ * helpers are `ctx.run` leaves; timers are `ctx.sleep`; durable promises, messages, state, children and
+ * cancellation are emulated on durable promises with deterministic ids (see `slots.ts`, `state-journal.ts`,
+ * `children.ts`, `cancellation.ts`). Every operation is logged by name ({@link OperationLog}), so a diverging
+ * replay fails with a `NonDeterminismError`.
+ */
+export class ResonateEngineContext implements EngineContext {
+  readonly log: OperationLog;
+  /** The execution's state as of this point of the pass (a replay repeats every change). */
+  #state: StateSnapshot = {};
+  #stateChanges = 0;
+  /** How many waits registered for cancellation (each one a wait record `<id>:w.<n>`). */
+  #registeredWaits = 0;
+  /** Per promise name, how many waits on it timed out: the round of the next wait. */
+  readonly #promiseRounds = new Map<string, number>();
+  /** Per channel, how many receives started: the mailbox slot of the next one. */
+  readonly #receives = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly host: WorkflowHost,
+    readonly workflowName: string,
+    readonly executionId: string,
+  ) {
+    this.log = new OperationLog(ctx, executionId);
+  }
+
+  get divergence(): NonDeterminismError | undefined {
+    return this.log.divergence;
+  }
+
+  runStep(request: StepRequest): Promise<StepOutcome> {
+    return runStep(this.log, this.host.registry.step(request.stepName), request, this.executionId);
+  }
+
+  async sleep(ms: number): Promise<void> {
+    const { waiter } = await this.#wait(
+      'sleep',
+      async () => undefined,
+      () => this.ctx.sleep(ms),
+    );
+    const value = await this.#waited('sleep', waiter);
+    if (value !== undefined) throw this.log.diverge('sleep', waiter?.position ?? -1, value);
+  }
+
+  async promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
+    const op = `promise:${name}`;
+    const round = this.#promiseRounds.get(name) ?? 0;
+    const slotId = promiseIds.promiseSlot(this.executionId, name, round);
+    const { ready, waiter } = await this.#wait(
+      op,
+      async (waitId) => {
+        const slot = await this.host.slots.claim(this.executionId, slotId, waitId);
+        if (isDelivery(slot)) return slot.settlement;
+        if (slot.wait === waitId) return undefined;
+        return this.#earlierSettlement(name, slot.wait);
+      },
+      () => this.ctx.promise(this.#waiterOptions(timeoutMs)),
+    );
+    if (!waiter) return ready as PromiseSettlement;
+    const delivered = await this.#waited(op, waiter);
+    if (delivered) return delivered.settlement;
+    this.#promiseRounds.set(name, round + 1);
+    return { kind: 'timeout' };
+  }
+
+  async receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
+    const op = `receive:${channel}`;
+    const index = this.#receives.get(channel) ?? 0;
+    this.#receives.set(channel, index + 1);
+    const slotId = promiseIds.mailboxSlot(this.executionId, channel, index);
+    const { ready, waiter } = await this.#wait(
+      op,
+      async (waitId) => {
+        const slot = await this.host.slots.claim(this.executionId, slotId, waitId);
+        return isDelivery(slot) ? slot.settlement : undefined;
+      },
+      () => this.ctx.promise(this.#waiterOptions(timeoutMs)),
+    );
+    if (!waiter) return ready as PromiseSettlement;
+    const delivered = await this.#waited(op, waiter);
+    return delivered ? delivered.settlement : { kind: 'timeout' };
+  }
+
+  async getState(key: string): Promise<unknown> {
+    return Object.hasOwn(this.#state, key) ? jsonCopy(this.#state[key]) : undefined;
+  }
+
+  async setState(key: string, value: unknown): Promise<void> {
+    this.#state = { ...this.#state, [key]: value };
+    await this.#saveState(`state.set:${key}`);
+  }
+
+  async deleteState(key: string): Promise<void> {
+    const { [key]: _deleted, ...rest } = this.#state;
+    this.#state = rest;
+    await this.#saveState(`state.delete:${key}`);
+  }
+
+  async send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
+    const op = `send:${target.workflowName}/${target.executionId}#${channel}`;
+    const recorded = await this.log.record(op, (info) =>
+      domainErrors(() => this.host.deliverMessage(target, channel, message, info.id, true)),
+    );
+    if (recorded.error) throw fromErrorShape(recorded.error);
+  }
+
+  async callChild(request: StartRequest): Promise<ExecutionOutcome> {
+    const op = `call:${request.workflowName}/${request.executionId}`;
+    const { ready, waiter } = await this.#wait(
+      op,
+      async (waitId) => {
+        await this.host.startExecution(request, undefined);
+        return this.host.children.watch(request.executionId, waitId);
+      },
+      () => this.ctx.promise({ timeout: FOREVER_MS }),
+    );
+    if (!waiter) return ready as ExecutionOutcome;
+    const delivered = await this.#waited(op, waiter);
+    if (!delivered) throw this.log.diverge(op, waiter.position, delivered);
+    return (delivered.settlement as { value: ExecutionOutcome }).value;
+  }
+
+  async startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
+    const op = `start:${request.workflowName}/${request.executionId}`;
+    const recorded = await this.log.record(op, () => domainErrors(() => this.host.startExecution(request, delayMs)));
+    if (recorded.error) throw fromErrorShape(recorded.error);
+  }
+
+  async now(): Promise<number> {
+    return (await this.log.record('now', () => ({ value: Date.now() }))).value;
+  }
+
+  async random(): Promise<number> {
+    return (await this.log.record('random', () => ({ value: Math.random() }))).value;
+  }
+
+  async uuid(): Promise<string> {
+    return (await this.log.record('uuid', () => ({ value: crypto.randomUUID() }))).value;
+  }
+
+  /** The last operation of a pass that ends the execution: a replay that skips operations finds another record. */
+  async end(): Promise<void> {
+    await this.log.record('end', () => ({}));
+  }
+
+  async #saveState(op: string): Promise<void> {
+    const snapshot = this.#state;
+    const index = this.#stateChanges++;
+    await this.log.record(op, async () => {
+      await this.host.state.write(this.executionId, index, snapshot);
+      return {};
+    });
+  }
+
+  /**
+   * A wait: a leaf runs `claim` (which returns the result when there is nothing to wait for); when a waiter is
+   * needed, the leaf registers it for cancellation and, if the execution is cancelled already, settles it with the
+   * cancel mark. Whatever the leaf published, the waiter is then created at the next position.
+   */
+  async #wait(
+    op: string,
+    claim: (waitId: string) => Promise<unknown>,
+    startWaiter: () => DurablePromise<unknown>,
+  ): Promise<{ ready?: unknown; waiter?: Waiter }> {
+    const index = this.#registeredWaits;
+    const { recorded, waiter } = await this.log.wait<WaitRecord>(
+      op,
+      async (waitId) => {
+        const record = await domainErrors(() => claim(waitId));
+        if (record.error || record.ready !== undefined) return record;
+        if (await this.host.cancellation.registerWait(this.executionId, index, waitId)) {
+          await this.host.store.settleOrCreate(waitId, this.executionId, 'rejected_canceled', CANCEL_MARK);
+        }
+        return {};
+      },
+      (recorded) => (recorded.error || recorded.ready !== undefined ? undefined : startWaiter()),
+    );
+    if (recorded.error) throw fromErrorShape(recorded.error);
+    if (waiter) this.#registeredWaits = index + 1;
+    return { ready: recorded.ready, ...(waiter ? { waiter } : {}) };
+  }
+
+  /** The waiter's delivery, or `undefined` when its timer fired. @throws CancelledError when cancelled */
+  async #waited(op: string, waiter: Waiter | undefined): Promise<Delivery | undefined> {
+    if (!waiter) throw new Error(`internal: '${op}' has no waiter`);
+    let value: unknown;
+    try {
+      value = await waiter.promise;
+    } catch (reason) {
+      if (isCancelMark(reason)) throw new CancelledError(`Execution '${this.executionId}' was cancelled`);
+      if (reason instanceof Error) throw this.log.abort(reason);
+      throw this.log.diverge(op, waiter.position, reason);
+    }
+    if (value === undefined || isDelivery(value)) return value;
+    throw this.log.diverge(op, waiter.position, value);
+  }
+
+  /** A repeated wait on a promise name that an earlier wait already received: the same settlement. */
+  async #earlierSettlement(name: string, earlierWaitId: string): Promise<PromiseSettlement> {
+    const earlier = await this.host.store.get(earlierWaitId);
+    if (earlier?.state === 'resolved' && isDelivery(earlier.value)) return earlier.value.settlement;
+    if (earlier?.state === 'rejected_canceled') {
+      throw new CancelledError(`Execution '${this.executionId}' was cancelled`);
+    }
+    throw new UnsupportedFeatureError('resonate', `two concurrent waits on the durable promise '${name}'`);
+  }
+
+  #waiterOptions(timeoutMs: number | undefined) {
+    if (timeoutMs === undefined) return { timeout: FOREVER_MS };
+    // A timer promise: Resonate resolves it (without a value) when the timeout passes, unless a delivery came first.
+    const target = this.ctx.options({ target: this.host.group }).target;
+    return { timeout: timeoutMs, tags: { 'resonate:timer': 'true', 'resonate:target': target } };
+  }
+}
+
+/** Runs `work` and records its result; a durable-runtime error (not found, validation...) is recorded as `error`. */
+async function domainErrors(work: () => Promise<unknown>): Promise<WaitRecord> {
+  try {
+    return { ready: await work() };
+  } catch (error) {
+    if (DurableError.is(error)) return { error: toErrorShape(error) };
+    throw error;
+  }
+}
+
+function jsonCopy(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}

@@ -1,0 +1,172 @@
+import { NonDeterminismError } from '@durable-runtime/core';
+import type { Context, DurablePromise, Info, RetryPolicy } from '@resonatehq/sdk/async';
+import { promiseIds } from './ids.js';
+import { FOREVER_MS } from './promise-store.js';
+import { bookkeepingRetryPolicy } from './retry-policy.js';
+
+/** The body of a recorded operation: runs in the worker (a Resonate leaf function, `ctx.run`). */
+export type Leaf<T> = (info: Info) => Promise<T> | T;
+
+export interface LeafOptions {
+  readonly retryPolicy?: RetryPolicy;
+  readonly nonRetryableErrors?: ReturnType<Context['options']>['nonRetryableErrors'];
+}
+
+/** An operation's recorded result carries the operation's name: the adapter's operation log. */
+export interface Recorded {
+  readonly op: string;
+}
+
+/**
+ * The operation log of one pass of a workflow over the SDK's async context.
+ *
+ * Every operation of the SPI is one `ctx.run` leaf at the next position of the execution (Resonate ids are
+ * positional: `<id>:<position>`), whose recorded result carries the operation's name. A replay that finds another
+ * operation's record at a position took a different path: the log fails it with core's `NonDeterminismError`
+ * (the SDK itself would return the other operation's result). A wait is a leaf followed by a waiter promise at the
+ * very next position; the leaf publishes the waiter's id (for deliveries and cancellation), so the two positions are
+ * reserved together: operations issued meanwhile by concurrent branches queue behind them.
+ */
+export class OperationLog {
+  /** The first divergence found: the execution fails with it, whatever the workflow catches. */
+  divergence: NonDeterminismError | undefined;
+  /**
+   * The first infrastructure failure of an operation (its promise could not be created or settled): the SDK aborts
+   * such a pass and runs it again later, so nothing the workflow did after it may be published.
+   */
+  aborted: Error | undefined;
+  #next = 0;
+  #busy = false;
+  readonly #queue: Array<() => void> = [];
+
+  constructor(
+    private readonly ctx: Context,
+    readonly executionId: string,
+  ) {}
+
+  /** Runs (or replays) one operation; returns its recorded result. A recorded failure is thrown as recorded. */
+  async record<T extends object>(op: string, leaf: Leaf<T>, options?: LeafOptions): Promise<T & Recorded> {
+    const gate = this.#enter();
+    if (gate) await gate;
+    let issued: Issued;
+    try {
+      issued = this.#issue(op, leaf, options);
+    } finally {
+      this.#leave();
+    }
+    return this.#recorded<T>(op, issued);
+  }
+
+  /**
+   * Runs (or replays) a wait: the leaf gets the id its waiter will have; `startWaiter` creates the waiter from the
+   * leaf's result, or returns `undefined` when there is nothing to wait for.
+   */
+  async wait<T extends object>(
+    op: string,
+    leaf: (waitId: string, info: Info) => Promise<T>,
+    startWaiter: (recorded: T & Recorded) => DurablePromise<unknown> | undefined,
+  ): Promise<{ recorded: T & Recorded; waiter?: Waiter }> {
+    const gate = this.#enter();
+    if (gate) await gate;
+    try {
+      const waitId = promiseIds.position(this.executionId, this.#next + 1);
+      const recorded = await this.#recorded<T>(
+        op,
+        this.#issue(op, (info) => leaf(waitId, info)),
+      );
+      const promise = startWaiter(recorded);
+      if (!promise) return { recorded };
+      const position = this.#next++;
+      if (promise.id !== waitId) {
+        throw new Error(`internal: the waiter of '${op}' got id ${promise.id}, expected ${waitId}`);
+      }
+      return { recorded, waiter: { promise, position } };
+    } finally {
+      this.#leave();
+    }
+  }
+
+  /** Records an infrastructure failure of an operation, and returns it to throw. */
+  abort(error: Error): Error {
+    this.aborted ??= error;
+    return error;
+  }
+
+  /** Records (once) that the execution found a divergence, and returns the error to throw. */
+  diverge(op: string, position: number, found: unknown): NonDeterminismError {
+    this.divergence ??= new NonDeterminismError(
+      `Replay of execution '${this.executionId}' diverged at operation #${position}: the history has ${describe(found)}, ` +
+        `the workflow now runs '${op}'`,
+    );
+    return this.divergence;
+  }
+
+  #issue<T extends object>(op: string, leaf: Leaf<T>, options?: LeafOptions): Issued {
+    if (this.divergence) throw this.divergence;
+    const position = this.#next++;
+    const body = async (info: Info) => ({ ...(await leaf(info)), op });
+    Object.defineProperty(body, 'name', { value: op });
+    const settled = this.ctx.run(
+      body,
+      this.ctx.options({
+        retryPolicy: options?.retryPolicy ?? bookkeepingRetryPolicy(),
+        nonRetryableErrors: options?.nonRetryableErrors ?? [],
+        timeout: FOREVER_MS,
+      }),
+    );
+    return { position, settled };
+  }
+
+  async #recorded<T extends object>(op: string, { position, settled }: Issued): Promise<T & Recorded> {
+    let value: unknown;
+    try {
+      value = await settled;
+    } catch (reason) {
+      if (isRecorded(reason)) {
+        if (reason.op === op) throw reason;
+      } else if (reason instanceof Error) {
+        throw this.abort(reason);
+      }
+      throw this.diverge(op, position, reason);
+    }
+    if (isRecorded(value) && value.op === op) return value as T & Recorded;
+    throw this.diverge(op, position, value);
+  }
+
+  /** Takes the position lock: `undefined` when free (no extra tick), else a promise that resolves in FIFO order. */
+  #enter(): Promise<void> | undefined {
+    if (!this.#busy) {
+      this.#busy = true;
+      return undefined;
+    }
+    return new Promise((resolve) => this.#queue.push(resolve));
+  }
+
+  #leave(): void {
+    const next = this.#queue.shift();
+    if (next) next();
+    else this.#busy = false;
+  }
+}
+
+/** A waiter promise and its position. */
+export interface Waiter {
+  readonly promise: DurablePromise<unknown>;
+  readonly position: number;
+}
+
+interface Issued {
+  readonly position: number;
+  readonly settled: PromiseLike<unknown>;
+}
+
+export function isRecorded(value: unknown): value is Recorded {
+  return typeof value === 'object' && value !== null && typeof (value as Recorded).op === 'string';
+}
+
+function describe(found: unknown): string {
+  if (isRecorded(found)) return `'${found.op}'`;
+  if (found === undefined) return 'a timer or a wait';
+  const text = JSON.stringify(found);
+  return `the value ${text && text.length > 200 ? `${text.slice(0, 200)}...` : text}`;
+}

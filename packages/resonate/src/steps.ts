@@ -1,0 +1,79 @@
+import { type AnyStep, type ErrorShape, isNonRetryable, toErrorShape } from '@durable-runtime/core';
+import { executeStepAttempt, type StepOutcome, type StepRequest } from '@durable-runtime/core/spi';
+import type { Info } from '@resonatehq/sdk/async';
+import { isRecorded, type LeafOptions, type OperationLog } from './operation-log.js';
+import { StepRetryPolicy } from './retry-policy.js';
+
+/**
+ * The last failure of a step, thrown by its leaf so that Resonate records the step's promise rejected with
+ * `{ op, error, attempts }` (the SDK encodes `toJSON()`), and stops retrying it.
+ */
+export class StepFailure extends Error {
+  constructor(
+    readonly op: string,
+    readonly error: ErrorShape,
+    readonly attempts: number,
+  ) {
+    super(error.message);
+    this.name = 'StepFailure';
+  }
+
+  toJSON() {
+    return { op: this.op, error: this.error, attempts: this.attempts };
+  }
+}
+
+/**
+ * Runs a step as one Resonate leaf (`ctx.run`) with core's retry policy mapped exactly ({@link StepRetryPolicy}):
+ * the SDK retries a failed attempt in-process after the policy's delay; the leaf gives up (throws a
+ * {@link StepFailure}, never retried) when the attempts ran out or the error is a `TerminalError` or a
+ * `SerializationError`. Each attempt has core's per-attempt timeout.
+ */
+export async function runStep(
+  log: OperationLog,
+  step: AnyStep,
+  request: StepRequest,
+  executionId: string,
+): Promise<StepOutcome> {
+  const op = `step:${request.stepName}#${fingerprint(request.args)}`;
+  const attempt = async (info: Info) => {
+    const stepInfo = { attempt: info.attempt, executionId, stepName: request.stepName };
+    try {
+      return { value: await executeStepAttempt(step, request.args, stepInfo, request.timeoutMs) };
+    } catch (error) {
+      if (isNonRetryable(error) || info.attempt >= request.retry.maxAttempts) {
+        throw new StepFailure(op, toErrorShape(error), info.attempt);
+      }
+      throw error;
+    }
+  };
+  const options: LeafOptions = { retryPolicy: new StepRetryPolicy(request.retry), nonRetryableErrors: [StepFailure] };
+  try {
+    const { value } = await log.record(op, attempt, options);
+    return { ok: true, value };
+  } catch (error) {
+    if (!isRecorded(error)) throw error;
+    const { error: shape, attempts } = error as unknown as { error: ErrorShape; attempts: number };
+    return { ok: false, error: shape, attempts };
+  }
+}
+
+/**
+ * A short hash of a step's arguments, part of the step's name in the operation log: steps of one name run from
+ * concurrent branches can take each other's positions on replay (Resonate numbers operations in the order they are
+ * issued); with the arguments in the name, such a swap fails with a `NonDeterminismError` instead of handing a step
+ * another step's result.
+ */
+export function fingerprint(args: unknown): string {
+  const text = JSON.stringify(args) ?? '';
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}

@@ -1,0 +1,61 @@
+import type { AnyWorkflow } from '@durable-runtime/core';
+import { type ExecutionOutcome, executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
+import type { Context } from '@resonatehq/sdk/async';
+import { ResonateEngineContext } from './engine-context.js';
+import { RecordedFailure } from './outcomes.js';
+import type { WorkflowHost } from './workflow-host.js';
+
+/** The argument of every workflow function: an object, so that an absent input survives JSON. */
+export interface WorkflowArgument {
+  readonly input?: unknown;
+}
+
+/**
+ * The Resonate function registered for a workflow (under the workflow's name). Each call is one pass of the
+ * execution: it runs the body on a fresh {@link ResonateEngineContext}, replaying recorded operations. At the end it
+ * resolves the root promise with the output, or rejects it with the exact error shape (a failure, a cancellation,
+ * a divergence), and hands the outcome to the executions waiting for it.
+ */
+export function workflowFunction(definition: AnyWorkflow, host: WorkflowHost) {
+  const run = async (ctx: Context, argument: WorkflowArgument | undefined): Promise<unknown> => {
+    const engine = new ResonateEngineContext(ctx, host, definition.name, ctx.id);
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = { status: 'completed', value: await executeWorkflow(definition, engine, argument?.input) };
+    } catch (error) {
+      outcome = failureOutcome(error);
+    }
+    // An operation failed in the store: the SDK aborts this pass (nothing is recorded) and runs it again later.
+    if (engine.log.aborted) throw engine.log.aborted;
+    if (!engine.divergence) {
+      try {
+        await engine.end();
+      } catch (error) {
+        if (!engine.divergence) throw error;
+      }
+    }
+    if (engine.divergence) outcome = failureOutcome(engine.divergence);
+    await publish(ctx, host, outcome);
+    if (outcome.status === 'completed') return outcome.value;
+    throw new RecordedFailure(outcome.error);
+  };
+  Object.defineProperty(run, 'name', { value: definition.name });
+  return run;
+}
+
+/**
+ * Hands the outcome to the executions waiting for it. Not a durable operation: it is repeated (harmlessly) when the
+ * pass runs again. When the store does not answer, the pass is aborted (`ctx.panic`: Resonate records nothing and
+ * runs it again later) rather than recording the execution as failed.
+ */
+async function publish(ctx: Context, host: WorkflowHost, outcome: ExecutionOutcome): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await host.children.close(ctx.id, outcome);
+      return;
+    } catch (error) {
+      if (attempt >= 5) ctx.panic(true, `cannot publish the outcome of ${ctx.id}: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { Registry } from '@durable-runtime/core';
+import type { ExecutionRef, StartRequest } from '@durable-runtime/core/spi';
+import type { Cancellation } from './cancellation.js';
+import type { Children } from './children.js';
+import type { PromiseStore } from './promise-store.js';
+import type { Slots } from './slots.js';
+import type { StateJournal } from './state-journal.js';
+
+/** What a running workflow reaches of its runtime: the registry, the store and the emulated features. */
+export interface WorkflowHost {
+  readonly registry: Registry;
+  readonly store: PromiseStore;
+  readonly slots: Slots;
+  readonly cancellation: Cancellation;
+  readonly state: StateJournal;
+  readonly children: Children;
+  /** The worker group whose workers run this runtime's workflows (Resonate target of timers and children). */
+  readonly group: string;
+  /** Starts an execution once (`delayMs` defers its first run); does nothing when the id exists. */
+  startExecution(request: StartRequest, delayMs: number | undefined): Promise<void>;
+  /**
+   * Appends a message to a channel of an execution; rejects with `ExecutionNotFoundError` for an unknown one.
+   * `nonce` identifies this send across retries.
+   */
+  deliverMessage(
+    ref: ExecutionRef,
+    channel: string,
+    message: unknown,
+    nonce: string,
+    fromStart: boolean,
+  ): Promise<void>;
+}

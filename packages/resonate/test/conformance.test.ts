@@ -1,0 +1,16 @@
+import { runConformance } from '@durable-runtime/conformance';
+import { createResonateRuntime, RESONATE_CAPABILITIES, type ResonateRuntime } from '../src/index.js';
+
+// Local mode: the SDK's in-process store, whose timers tick once a second.
+runConformance({
+  name: 'resonate-local',
+  capabilities: RESONATE_CAPABILITIES,
+  timing: { timerGranularityMs: 1000 },
+  createRuntime: ({ registry }) => createResonateRuntime({ logLevel: 'error' }, registry),
+  async restart(runtime, { registry }) {
+    const { localStore } = runtime as ResonateRuntime;
+    const next = await createResonateRuntime({ localStore, logLevel: 'error' }, registry);
+    await runtime.close();
+    return next;
+  },
+});

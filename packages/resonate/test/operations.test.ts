@@ -1,0 +1,310 @@
+import {
+  createRuntime,
+  defineStep,
+  defineWorkflow,
+  NonDeterminismError,
+  type Runtime,
+  WorkflowFailedError,
+} from '@durable-runtime/core';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { createResonateRuntime, type ResonateRuntime } from '../src/index.js';
+
+const calls = new Map<string, number>();
+const count = (key: string) => calls.get(key) ?? 0;
+
+const tally = defineStep('tally', async (args: { key: string; value: number }) => {
+  calls.set(args.key, count(args.key) + 1);
+  return args.value;
+});
+
+/** Concurrent branches: steps in one branch while another waits for a promise, a message and a timer. */
+const fanOut = defineWorkflow({
+  name: 'fanOut',
+  async run(ctx, input: { key: string }) {
+    const sequence = async () => {
+      const values: number[] = [];
+      for (let i = 0; i < 5; i++) values.push(await ctx.run(tally, { key: input.key, value: i }));
+      return values;
+    };
+    const [steps, promised, received, parallel] = await Promise.all([
+      sequence(),
+      ctx.promise<string>('go'),
+      ctx.receive<string>('inbox'),
+      Promise.all([1, 2, 3].map((value) => ctx.run(tally, { key: `${input.key}-parallel`, value }))),
+      ctx.sleep(10),
+    ]);
+    return { steps, promised, received, parallel, uuid: (await ctx.uuid()).length };
+  },
+});
+
+/** Waits twice on one promise name, with a short timeout first. */
+const rewait = defineWorkflow({
+  name: 'rewait',
+  async run(ctx, input: { timeoutMs: number }) {
+    let first: unknown;
+    try {
+      first = await ctx.promise('p', { timeout: input.timeoutMs });
+    } catch (error) {
+      first = (error as Error).name;
+    }
+    await ctx.state.set('phase', 'second');
+    const second = await ctx.promise('p');
+    const third = await ctx.promise('p');
+    return { first, second, third };
+  },
+});
+
+let shortcut = false;
+/** Returns right after its first step when `shortcut` is set: a replay that stops before recorded operations. */
+const shrinking = defineWorkflow({
+  name: 'shrinking',
+  async run(ctx, input: { key: string }) {
+    await ctx.run(tally, { key: input.key, value: 1 });
+    if (shortcut) return 'short';
+    await ctx.run(tally, { key: input.key, value: 2 });
+    await ctx.promise('go');
+    return 'done';
+  },
+});
+
+/** Catches the error of its first operation, which diverges when `swapped` is set: the execution fails anyway. */
+let swapped = false;
+const catcher = defineWorkflow({
+  name: 'catcher',
+  async run(ctx, input: { key: string }) {
+    try {
+      if (swapped) await ctx.now();
+      else await ctx.run(tally, { key: input.key, value: 1 });
+    } catch {
+      return 'swallowed';
+    }
+    await ctx.state.set('phase', 'waiting');
+    await ctx.promise('go');
+    return 'ran';
+  },
+});
+
+const pause = defineStep('pause', async (args: { ms: number; value: number }) => {
+  await new Promise((resolve) => setTimeout(resolve, args.ms));
+  return args.value;
+});
+
+/** Two chains of two steps in parallel; the first chain's first step is the slower one. */
+const chains = defineWorkflow({
+  name: 'chains',
+  async run(ctx, _input: Record<string, never>) {
+    const results = await Promise.all(
+      [200, 5].map(async (ms, value) => {
+        const first = await ctx.run(pause, { ms, value });
+        return ctx.run(pause, { ms: 1, value: first * 10 + 1 });
+      }),
+    );
+    await ctx.promise('go');
+    return results;
+  },
+});
+
+/** One chain, run as a child execution per item: the recommended shape of per-item chains. */
+const chain = defineWorkflow({
+  name: 'chain',
+  async run(ctx, input: { ms: number; value: number }) {
+    const first = await ctx.run(pause, input);
+    return ctx.run(pause, { ms: 1, value: first * 10 + 1 });
+  },
+});
+const chainsAsChildren = defineWorkflow({
+  name: 'chainsAsChildren',
+  async run(ctx, _input: Record<string, never>) {
+    const results = await Promise.all([200, 5].map((ms, value) => ctx.call(chain, { ms, value })));
+    await ctx.promise('go');
+    return results;
+  },
+});
+
+const childWorkflow = defineWorkflow({
+  name: 'childWorkflow',
+  async run(ctx, input: { waitFor: string }) {
+    return ctx.promise<string>(input.waitFor);
+  },
+});
+
+/** Waits for a child that waits for a promise: cancelling the parent interrupts its wait. */
+const waitingParent = defineWorkflow({
+  name: 'waitingParent',
+  async run(ctx, input: { childId: string }) {
+    await ctx.state.set('phase', 'calling');
+    return ctx.call(childWorkflow, { waitFor: 'release' }, { id: input.childId });
+  },
+});
+
+const registry = {
+  workflows: [fanOut, rewait, shrinking, catcher, chains, chain, chainsAsChildren, childWorkflow, waitingParent],
+  steps: [tally, pause],
+};
+
+let runtime: ResonateRuntime;
+let idCounter = 0;
+const id = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++idCounter}`;
+
+async function waitForState(handle: { getState(key: string): Promise<unknown> }, key: string, value: unknown) {
+  await vi.waitFor(async () => expect(await handle.getState(key)).toEqual(value), { timeout: 10_000, interval: 20 });
+}
+
+async function restart(): Promise<void> {
+  const next = await createResonateRuntime({ localStore: runtime.localStore, logLevel: 'error' }, registry);
+  await runtime.close();
+  runtime = next;
+}
+
+beforeAll(async () => {
+  runtime = await createResonateRuntime({ logLevel: (process.env.RESONATE_TEST_LOG as 'warn') ?? 'error' }, registry);
+});
+
+afterAll(async () => {
+  await runtime.close();
+});
+
+describe('resonate adapter (local mode)', () => {
+  test('concurrent branches: steps run while promises, messages and timers wait', async () => {
+    const key = id('fan');
+    const handle = await runtime.start(fanOut, { key }, { id: key });
+    await handle.send('inbox', 'mail');
+    await handle.resolvePromise('go', 'yes');
+    await expect(handle.result()).resolves.toEqual({
+      steps: [0, 1, 2, 3, 4],
+      promised: 'yes',
+      received: 'mail',
+      parallel: [1, 2, 3],
+      uuid: 36,
+    });
+    expect(count(key)).toBe(5);
+    expect(count(`${key}-parallel`)).toBe(3);
+  });
+
+  test('a resolution after a timed-out wait goes to the next wait; later waits get the same value', async () => {
+    const handle = await runtime.start(rewait, { timeoutMs: 100 }, { id: id('rewait') });
+    await waitForState(handle, 'phase', 'second');
+    await handle.resolvePromise('p', 'late');
+    await handle.resolvePromise('p', 'ignored');
+    await expect(handle.result()).resolves.toEqual({ first: 'TimeoutError', second: 'late', third: 'late' });
+  });
+
+  test('a replay that ends before operations it recorded fails with a NonDeterminismError', async () => {
+    const key = id('shrink');
+    await runtime.start(shrinking, { key }, { id: key });
+    await vi.waitFor(() => expect(count(key)).toBe(2));
+    shortcut = true;
+    try {
+      await restart();
+      await runtime.handle(shrinking, key).resolvePromise('go', true);
+      const error = await runtime
+        .handle(shrinking, key)
+        .result()
+        .catch((e: unknown) => e);
+      expect(WorkflowFailedError.is(error), String(error)).toBe(true);
+      expect((error as WorkflowFailedError).cause.name).toBe('NonDeterminismError');
+      expect((error as WorkflowFailedError).cause.message).toMatch(
+        /the history has 'step:tally#\w+', the workflow now runs 'end'/,
+      );
+    } finally {
+      shortcut = false;
+    }
+    expect(await runtime.handle(shrinking, key).status()).toBe('failed');
+    expect(count(key)).toBe(2);
+  });
+
+  test('a workflow cannot swallow its NonDeterminismError', async () => {
+    const key = id('catcher');
+    const handle = await runtime.start(catcher, { key }, { id: key });
+    await waitForState(handle, 'phase', 'waiting');
+    swapped = true;
+    try {
+      await restart();
+      const resumed = runtime.handle(catcher, key);
+      await resumed.resolvePromise('go', true);
+      const error = await resumed.result().catch((e: unknown) => e);
+      expect(WorkflowFailedError.is(error), String(error)).toBe(true);
+      expect((error as WorkflowFailedError).cause.name).toBe(NonDeterminismError.name);
+    } finally {
+      swapped = false;
+    }
+    expect(count(key)).toBe(1);
+  });
+
+  test('parallel chains that finish out of order: the replay fails loudly instead of swapping results', async () => {
+    // Resonate numbers operations in the order they are issued; on replay, recorded steps answer at once, so the
+    // second steps of the two chains are issued in the other order. The step log (name + arguments) catches it.
+    const handle = await runtime.start(chains, {}, { id: id('chains') });
+    await vi.waitFor(async () => expect(await handle.status()).toBe('running'));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await handle.resolvePromise('go', true);
+    const error = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
+    expect(WorkflowFailedError.is(error), String(error)).toBe(true);
+    expect(error.cause.name).toBe('NonDeterminismError');
+    expect(error.cause.message).toMatch(/history has 'step:pause#\w+', the workflow now runs 'step:pause#\w+'/);
+  });
+
+  test('per-item chains as child executions replay correctly', async () => {
+    const handle = await runtime.start(chainsAsChildren, {}, { id: id('children') });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await handle.resolvePromise('go', true);
+    await expect(handle.result()).resolves.toEqual([1, 11]);
+  });
+
+  test('cancel interrupts a parent waiting for its child; the child keeps its own life', async () => {
+    const parentId = id('parent');
+    const childId = `${parentId}-child`;
+    const parent = await runtime.start(waitingParent, { childId }, { id: parentId });
+    await waitForState(parent, 'phase', 'calling');
+    const child = runtime.handle(childWorkflow, childId);
+    await vi.waitFor(async () => expect(await child.status()).toBe('running'));
+    await parent.cancel();
+    const error = (await parent.result().catch((e: unknown) => e)) as WorkflowFailedError;
+    expect(error.cause.name).toBe('CancelledError');
+    expect(await parent.status()).toBe('cancelled');
+    await child.resolvePromise('release', 'free');
+    await expect(child.result()).resolves.toBe('free');
+  });
+
+  test('a parent that calls a finished child gets its recorded outcome', async () => {
+    const childId = id('finished-child');
+    const child = await runtime.start(childWorkflow, { waitFor: 'x' }, { id: childId });
+    await child.resolvePromise('x', 'early');
+    await expect(child.result()).resolves.toBe('early');
+    await expect(runtime.run(waitingParent, { childId }, { id: id('late-parent') })).resolves.toBe('early');
+  });
+});
+
+describe('client-only runtimes (worker: false)', () => {
+  test('a client starts and observes executions that a worker on the same store runs', async () => {
+    const client = await createResonateRuntime(
+      { localStore: runtime.localStore, worker: false, logLevel: 'error' },
+      registry,
+    );
+    try {
+      const key = id('client');
+      const handle = await client.start(fanOut, { key }, { id: key });
+      await handle.send('inbox', 'via client');
+      await handle.resolvePromise('go', 'from client');
+      await expect(handle.result()).resolves.toMatchObject({ promised: 'from client', received: 'via client' });
+      expect(await client.handle(fanOut, key).status()).toBe('completed');
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('createRuntime(config) loads the adapter', () => {
+  let viaConfig: Runtime | undefined;
+  afterAll(async () => {
+    await viaConfig?.close();
+  });
+
+  test('backend resonate without url runs in local mode', async () => {
+    viaConfig = await createRuntime({ backend: 'resonate' }, registry);
+    expect(viaConfig.backend).toBe('resonate');
+    const handle = await viaConfig.start(childWorkflow, { waitFor: 'k' }, { id: id('config') });
+    await handle.resolvePromise('k', 'v');
+    await expect(handle.result()).resolves.toBe('v');
+  });
+});
