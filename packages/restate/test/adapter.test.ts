@@ -1,0 +1,320 @@
+import {
+  createRuntime,
+  defineStep,
+  defineWorkflow,
+  ExecutionNotFoundError,
+  loadConfig,
+  type RegistryInput,
+  ValidationError,
+  WorkflowFailedError,
+} from '@durable-runtime/core';
+import { createRestateRuntime, type RestateRuntimeOptions } from '@durable-runtime/restate';
+import { freePorts, type RestateTestServer, startRestateServer } from '@durable-runtime/restate/testing';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+
+const echoStep = defineStep('echoStep', async (args: { text: string }) => args.text.toUpperCase());
+
+const shout = defineWorkflow({
+  name: 'shout',
+  async run(ctx, input: { text: string }) {
+    await ctx.state.set('phase', 'running');
+    return ctx.run(echoStep, { text: input.text });
+  },
+});
+
+const other = defineWorkflow({
+  name: 'other',
+  async run(_ctx, _input: Record<string, never>) {
+    return 'other';
+  },
+});
+
+const child = defineWorkflow({
+  name: 'lateChild',
+  async run(ctx, _input: Record<string, never>) {
+    return (await ctx.now()).getTime();
+  },
+});
+
+/** Starts a child with a long delay and returns its id at once. */
+const delayer = defineWorkflow({
+  name: 'delayer',
+  async run(ctx, input: { childId: string }) {
+    const started = await ctx.start(child, {}, { id: input.childId, delay: '1h' });
+    return started.id;
+  },
+});
+
+/** Calls a child by id and reports how the call ended. */
+const caller = defineWorkflow({
+  name: 'caller',
+  async run(ctx, input: { childId: string }) {
+    await ctx.state.set('phase', 'calling');
+    try {
+      return { value: await ctx.call(child, {}, { id: input.childId }) };
+    } catch (error) {
+      return { error: (error as Error).name, cause: (error as WorkflowFailedError).cause?.name };
+    }
+  },
+});
+
+/** Catches the cancellation of its first wait and waits again: the second wait is interrupted too. */
+const stubborn = defineWorkflow({
+  name: 'stubborn',
+  async run(ctx, _input: Record<string, never>) {
+    await ctx.state.set('phase', 'waiting');
+    try {
+      await ctx.promise('never');
+    } catch (error) {
+      await ctx.state.set('caught', (error as Error).name);
+    }
+    await ctx.sleep('1h');
+    return 'slept';
+  },
+});
+
+const registry: RegistryInput = { workflows: [shout, other, child, delayer, caller, stubborn], steps: [echoStep] };
+
+let server: RestateTestServer;
+beforeAll(async () => {
+  server = await startRestateServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const base = (): RestateRuntimeOptions => ({
+  ingressUrl: server.ingressUrl,
+  adminUrl: server.adminUrl,
+  endpointPort: 0,
+  logLevel: 'error',
+});
+const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+describe('restate adapter', () => {
+  test("core's createRuntime loads the adapter from the configuration", async () => {
+    const runtime = await createRuntime(
+      { backend: 'restate', ingressUrl: server.ingressUrl, adminUrl: server.adminUrl, endpointPort: 0 },
+      registry,
+    );
+    try {
+      expect(runtime.backend).toBe('restate');
+      await expect(runtime.run(shout, { text: 'hi' }, { id: uniqueId('config') })).resolves.toBe('HI');
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  test('a client-only runtime (DURABLE_WORKER=false) registers nothing and drives executions that a worker runs', async () => {
+    const deployments = async () =>
+      ((await (await fetch(`${server.adminUrl}/deployments`)).json()) as { deployments: unknown[] }).deployments.length;
+    const worker = await createRestateRuntime(base(), registry);
+    const before = await deployments();
+    const env = {
+      DURABLE_BACKEND: 'restate',
+      RESTATE_INGRESS_URL: server.ingressUrl,
+      RESTATE_ADMIN_URL: server.adminUrl,
+      DURABLE_WORKER: 'false',
+    };
+    const client = await createRuntime(loadConfig(env), registry);
+    try {
+      expect(await deployments()).toBe(before);
+      const id = uniqueId('client-only');
+      const handle = await client.start(shout, { text: 'from client' }, { id });
+      await expect(handle.result()).resolves.toBe('FROM CLIENT');
+      expect(await client.handle(shout, id).getState('phase')).toBe('running');
+      expect(await worker.handle(shout, id).status()).toBe('completed');
+    } finally {
+      await client.close();
+      await worker.close();
+    }
+  });
+
+  test('an id belongs to one workflow: starting it as another is a ValidationError, a handle of another is not found', async () => {
+    const runtime = await createRestateRuntime(base(), registry);
+    try {
+      const id = uniqueId('owned');
+      await runtime.run(shout, { text: 'a' }, { id });
+      const error = await runtime.start(other, {}, { id }).catch((e: unknown) => e);
+      expect(ValidationError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain("already belongs to workflow 'shout'");
+      const wrong = await runtime
+        .handle(other, id)
+        .status()
+        .catch((e: unknown) => e);
+      expect(ExecutionNotFoundError.is(wrong), String(wrong)).toBe(true);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  test('a delayed child is running before it starts; cancelling it then ends it cancelled, also for a caller', async () => {
+    const runtime = await createRestateRuntime(base(), registry);
+    try {
+      const childId = uniqueId('late-child');
+      await expect(runtime.run(delayer, { childId }, { id: uniqueId('delayer') })).resolves.toBe(childId);
+      const handle = runtime.handle(child, childId);
+      expect(await handle.status()).toBe('running');
+      const waiting = await runtime.start(caller, { childId }, { id: uniqueId('caller') });
+      await vi.waitFor(async () => expect(await waiting.getState('phase')).toBe('calling'), { timeout: 20_000 });
+      await handle.cancel();
+      await expect(waiting.result()).resolves.toEqual({ error: 'WorkflowFailedError', cause: 'CancelledError' });
+      const error = await handle.result().catch((e: unknown) => e);
+      expect(WorkflowFailedError.is(error), String(error)).toBe(true);
+      expect((error as WorkflowFailedError).cause.name).toBe('CancelledError');
+      expect(await handle.status()).toBe('cancelled');
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  test('after a cancellation, every later wait is interrupted too', async () => {
+    const runtime = await createRestateRuntime(base(), registry);
+    try {
+      const handle = await runtime.start(stubborn, {}, { id: uniqueId('stubborn') });
+      await vi.waitFor(async () => expect(await handle.getState('phase')).toBe('waiting'), { timeout: 20_000 });
+      await handle.cancel();
+      const error = await handle.result().catch((e: unknown) => e);
+      expect((error as WorkflowFailedError).cause?.name).toBe('CancelledError');
+      expect(await handle.getState('caught')).toBe('CancelledError');
+      expect(await handle.status()).toBe('cancelled');
+    } finally {
+      await runtime.close();
+    }
+  });
+});
+
+const pause = defineStep('pause', async (args: { ms: number; tag: string }) => {
+  await new Promise((resolve) => setTimeout(resolve, args.ms));
+  return args.tag;
+});
+
+/** Concurrent branches whose steps finish in another order than they started, then a wait (a restart point). */
+const fanOut = defineWorkflow({
+  name: 'fanOut',
+  async run(ctx, _input: Record<string, never>) {
+    const branch = async (name: string, ms: number) => {
+      const first = await ctx.run(pause, { ms, tag: `${name}1` });
+      const second = await ctx.run(pause, { ms: 1, tag: `${name}2` });
+      return `${first}+${second}`;
+    };
+    const results = await Promise.all([branch('a', 150), branch('b', 10), branch('c', 60)]);
+    await ctx.state.set('phase', 'waiting');
+    await ctx.promise('go');
+    return results;
+  },
+});
+
+/** Races a promise against a sleep (the loser stays pending), then goes on with more waits. */
+const deadline = defineWorkflow({
+  name: 'deadline',
+  async run(ctx, _input: Record<string, never>) {
+    const first = await Promise.race([ctx.promise<string>('answer'), ctx.sleep(100).then(() => 'too late')]);
+    const echoed = await ctx.run(pause, { ms: 1, tag: first });
+    await ctx.state.set('phase', 'waiting');
+    const second = await ctx.promise<string>('second');
+    return [echoed, second];
+  },
+});
+
+describe('concurrent waits in workflow code', () => {
+  test('Promise.race of a promise and a sleep: the loser stays pending and later waits still work, also after a restart', async () => {
+    const [endpointPort] = (await freePorts(1)) as [number];
+    const options = { ...base(), endpointPort };
+    const first = await createRestateRuntime(options, { workflows: [deadline], steps: [pause] });
+    const id = uniqueId('deadline');
+    const handle = await first.start(deadline, {}, { id });
+    await vi.waitFor(async () => expect(await handle.getState('phase')).toBe('waiting'), { timeout: 20_000 });
+    await first.close();
+    const second = await createRestateRuntime(options, { workflows: [deadline], steps: [pause] });
+    try {
+      await second.handle(deadline, id).resolvePromise('second', 'two');
+      await expect(second.handle(deadline, id).result()).resolves.toEqual(['too late', 'two']);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('branches whose steps completed out of order replay without a false non-determinism error', async () => {
+    const [endpointPort] = (await freePorts(1)) as [number];
+    const options = { ...base(), endpointPort };
+    const first = await createRestateRuntime(options, { workflows: [fanOut], steps: [pause] });
+    const id = uniqueId('fan-out');
+    const handle = await first.start(fanOut, {}, { id });
+    await vi.waitFor(async () => expect(await handle.getState('phase')).toBe('waiting'), { timeout: 20_000 });
+    await first.close();
+    const second = await createRestateRuntime(options, { workflows: [fanOut], steps: [pause] });
+    try {
+      const resumed = second.handle(fanOut, id);
+      await resumed.resolvePromise('go', true);
+      await expect(resumed.result()).resolves.toEqual(['a1+a2', 'b1+b2', 'c1+c2']);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+/** Version 1 and 2 of a workflow whose first step changes between deploys. */
+const first = defineStep('first', async () => 1);
+const renamed = defineStep('renamed', async () => 1);
+const driftingV1 = defineWorkflow({
+  name: 'drifting',
+  async run(ctx, _input: Record<string, never>) {
+    await ctx.run(first, {});
+    await ctx.state.set('phase', 'waiting');
+    return ctx.promise('go');
+  },
+});
+const driftingV2 = defineWorkflow({
+  name: 'drifting',
+  async run(ctx, _input: Record<string, never>) {
+    await ctx.run(renamed, {});
+    await ctx.state.set('phase', 'waiting');
+    return ctx.promise('go');
+  },
+});
+
+describe('non-determinism on a server with service protocol v6 (no immediate journal-mismatch failure)', () => {
+  let v6: RestateTestServer;
+  beforeAll(async () => {
+    v6 = await startRestateServer({ env: { RESTATE_EXPERIMENTAL_ENABLE_PROTOCOL_V7: 'false' } });
+  });
+  afterAll(async () => {
+    await v6?.stop();
+  });
+
+  test('the mismatch is retried, then the invocation is killed: the execution fails with NonDeterminismError', async () => {
+    const [endpointPort] = (await freePorts(1)) as [number];
+    const options: RestateRuntimeOptions = {
+      ingressUrl: v6.ingressUrl,
+      adminUrl: v6.adminUrl,
+      endpointPort,
+      logLevel: 'silent',
+      invocationRetry: { initialIntervalMs: 50, maxIntervalMs: 100, maxAttempts: 4 },
+    };
+    const v1 = await createRestateRuntime(options, { workflows: [driftingV1], steps: [first] });
+    const id = uniqueId('drifting');
+    const handle = await v1.start(driftingV1, {}, { id });
+    await vi.waitFor(async () => expect(await handle.getState('phase')).toBe('waiting'), { timeout: 20_000 });
+    await v1.close();
+    const v2 = await createRestateRuntime(options, { workflows: [driftingV2], steps: [renamed] });
+    try {
+      const resumed = v2.handle(driftingV2, id);
+      await resumed.resolvePromise('go', true);
+      const error = await resumed.result().catch((e: unknown) => e);
+      expect(WorkflowFailedError.is(error), String(error)).toBe(true);
+      expect((error as WorkflowFailedError).cause.name).toBe('NonDeterminismError');
+      expect((error as WorkflowFailedError).cause.message).toContain('first != renamed');
+      expect(await resumed.status()).toBe('failed');
+      const sql = `SELECT pinned_service_protocol_version AS protocol FROM sys_invocation WHERE target_service_key = '${id}' AND target_handler_name = 'run'`;
+      const response = await fetch(`${v6.adminUrl}/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: sql }),
+      });
+      expect(((await response.json()) as { rows: unknown[] }).rows).toEqual([{ protocol: 6 }]);
+    } finally {
+      await v2.close();
+    }
+  });
+});
