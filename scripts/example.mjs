@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples');
 const name = process.argv[2];
-const available = readdirSync(examples).filter((entry) => existsSync(join(examples, entry, 'package.json')));
+// An example is a folder with a runnable src/main.ts (examples/testing holds the tests' shared support, not an example).
+const available = readdirSync(examples).filter((entry) => existsSync(join(examples, entry, 'src', 'main.ts')));
 if (!name || !available.includes(name)) {
   console.error(`usage: ./dev example <name>   (examples: ${available.join(', ')})`);
   process.exit(2);

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
-const url = (what: string) => z.url({ message: `${what} must be an http(s) URL` });
+const url = (what: string) => z.url({ protocol: /^https?$/, message: `${what} must be an http(s) URL` });
 
 /** `false`: a client-only runtime that starts and observes executions while workers run elsewhere. */
-const worker = z.union([z.boolean(), z.stringbool()]).default(true);
+const worker = z
+  .union([z.boolean(), z.stringbool()], { message: 'worker must be true or false' })
+  .default(true);
 
 /** Local mode: the in-process memory engine. */
 export const MemoryConfigSchema = z.object({
@@ -30,7 +32,12 @@ export const RestateConfigSchema = z.object({
   ingressUrl: url('ingressUrl').default('http://127.0.0.1:8080'),
   adminUrl: url('adminUrl').default('http://127.0.0.1:9070'),
   /** Port of the endpoint this process serves (on `endpointHost`). 0 picks a free port. */
-  endpointPort: z.coerce.number().int().min(0).max(65535).default(9080),
+  endpointPort: z.coerce
+    .number({ message: 'endpointPort must be a port number (0-65535)' })
+    .int({ message: 'endpointPort must be a port number (0-65535)' })
+    .min(0, { message: 'endpointPort must be a port number (0-65535)' })
+    .max(65535, { message: 'endpointPort must be a port number (0-65535)' })
+    .default(9080),
   endpointHost: z.string().min(1).default('127.0.0.1'),
   worker,
 });

@@ -17,7 +17,7 @@ import {
   type PromiseSettlement,
   type StartRequest,
 } from '@durable-runtime/core/spi';
-import { type Clock, realClock, VirtualClock } from './clock.js';
+import { type Clock, realClock, type Timer, VirtualClock } from './clock.js';
 import { MemoryEngineContext, type WorkflowHost } from './engine-context.js';
 import { jsonCopy } from './json-copy.js';
 import { type ExecutionHost, LiveExecution } from './live-execution.js';
@@ -49,6 +49,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   readonly #watchers = new Map<string, Set<() => void>>();
   #alive = true;
   #runningSteps = 0;
+  readonly #timers = new Set<Timer>();
   readonly #executionHost: ExecutionHost;
   readonly #interceptContext: (context: EngineContext) => EngineContext;
 
@@ -61,7 +62,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     this.#interceptContext = options.interceptContext ?? ((context) => context);
     if (this.clock instanceof VirtualClock) this.clock.setIdleCheck(() => this.#runningSteps === 0);
     this.#executionHost = {
-      clock: this.clock,
+      clock: { now: () => this.clock.now(), at: (at, callback) => this.#at(at, callback) },
       save: (record) => this.#save(record),
       isAlive: () => this.#alive,
     };
@@ -119,8 +120,9 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     });
   }
 
+  /** Stops this engine: nothing more runs or is persisted, and its timers are cancelled (the process can exit). */
   async close(): Promise<void> {
-    this.#alive = false;
+    this.crash();
   }
 
   /**
@@ -129,6 +131,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
    */
   crash(): void {
     this.#alive = false;
+    for (const timer of this.#timers) timer.cancel();
+    this.#timers.clear();
   }
 
   // ---- WorkflowHost ----
@@ -196,7 +200,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
 
   #schedule(record: ExecutionRecord): void {
     if (record.status === 'scheduled') {
-      this.clock.at(record.startAt ?? 0, () => this.#begin(record.id));
+      this.#at(record.startAt ?? 0, () => this.#begin(record.id));
     } else {
       this.#begin(record.id);
     }
@@ -230,6 +234,21 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
       r.outcome = outcome;
     });
     this.#live.delete(record.id);
+  }
+
+  /** Sets a timer this engine cancels when it closes. */
+  #at(at: number, callback: () => void): Timer {
+    const timer = this.clock.at(at, () => {
+      this.#timers.delete(timer);
+      callback();
+    });
+    this.#timers.add(timer);
+    return {
+      cancel: () => {
+        this.#timers.delete(timer);
+        timer.cancel();
+      },
+    };
   }
 
   #find(ref: ExecutionRef): ExecutionRecord {

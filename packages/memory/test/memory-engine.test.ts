@@ -152,3 +152,25 @@ describe('memory engine', () => {
     expect(record).toEqual(JSON.parse(JSON.stringify(record)));
   });
 });
+
+test('close() cancels pending timers, so a process with a long wait can exit', async () => {
+  const runtime = createMemoryRuntime(registry);
+  await runtime.start(longRunning, {}, { id: 'closing' });
+  await runtime.close();
+  const { spawnSync } = await import('node:child_process');
+  const script = `
+    const { createMemoryRuntime } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+    const { defineWorkflow } = await import('@durable-runtime/core');
+    const waits = defineWorkflow({ name: 'waits', run: async (ctx) => ctx.promise('never', { timeout: '1h' }) });
+    const runtime = createMemoryRuntime({ workflows: [waits] });
+    await runtime.start(waits, {}, { id: 'w' });
+    await runtime.close();
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: new URL('..', import.meta.url).pathname,
+    timeout: 10_000,
+    encoding: 'utf8',
+  });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+});

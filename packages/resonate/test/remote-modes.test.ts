@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { ConfigError, createRuntime, defineWorkflow } from '@durable-runtime/core';
+import { freePorts } from '@durable-runtime/dev-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createResonateRuntime, LocalStore } from '../src/index.js';
 import { findResonateServer, type PostgresServer, startPostgres } from '../src/testing/index.js';
-import { freePorts } from '../src/testing/processes.js';
 
 // Neither the Resonate server nor the resonate-pg schema is available from a package registry on this machine, so
 // these tests check what can be checked honestly: the server and PostgreSQL modes construct the SDK's networks,

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, startProcess, waitUntil } from './processes.js';
+import { freePorts, startProcess, waitUntil } from '@durable-runtime/dev-server';
 
 /** Options of {@link startPostgres}. */
 export interface PostgresOptions {

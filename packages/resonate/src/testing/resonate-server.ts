@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePorts, startProcess, waitUntil } from './processes.js';
+import { firstExecutable, freePorts, startProcess, waitUntil } from '@durable-runtime/dev-server';
 
 /** Options of {@link startResonateServer}. */
 export interface ResonateServerOptions {
@@ -66,7 +66,7 @@ export async function startResonateServer(options: ResonateServerOptions = {}): 
 export function findResonateServer(binary?: string): string {
   const tools = process.env.DR_TOOLS ?? join(process.cwd(), '.toolchain');
   const candidates = [binary, process.env.RESONATE_BIN, join(tools, 'bin', 'resonate')];
-  const found = binary ? (existsSync(binary) ? binary : undefined) : findExecutable('resonate', candidates);
+  const found = binary ? firstExecutable([binary]) : firstExecutable(candidates, 'resonate');
   if (found) return found;
   throw new Error(
     `The Resonate server binary was not found (looked at ${candidates.filter(Boolean).join(', ')} and on PATH). ` +

@@ -1,7 +1,7 @@
-import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
+import { firstExecutable } from '@durable-runtime/dev-server';
 
 /** The npm package that carries the server binary (a dev dependency of `@durable-runtime/restate`). */
 export const SERVER_PACKAGE = '@restatedev/restate-server';
@@ -14,7 +14,7 @@ export const SERVER_PACKAGE = '@restatedev/restate-server';
  */
 export function findRestateServer(explicit?: string): string {
   const candidates = candidatePaths(explicit);
-  const found = candidates.find(isExecutable);
+  const found = firstExecutable(candidates);
   if (found) return found;
   throw new Error(
     `The Restate server binary was not found. It ships in the npm package ${SERVER_PACKAGE} (with its platform ` +
@@ -45,14 +45,5 @@ function resolveFrom(base: string): string | undefined {
     return createRequire(serverManifest).resolve(`${platformPackage()}/bin/restate-server`);
   } catch {
     return undefined;
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }

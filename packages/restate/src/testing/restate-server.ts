@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePorts, type ManagedProcess, startProcess, waitUntil } from '@durable-runtime/dev-server';
 import { findRestateServer } from './binary.js';
-import { freePorts } from './free-ports.js';
 
 /** Options of {@link startRestateServer}. */
 export interface RestateServerOptions {
@@ -83,30 +82,36 @@ export async function startRestateServer(options: RestateServerOptions = {}): Pr
   const adminUrl = `http://127.0.0.1:${admin}`;
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const graceMs = options.stopGraceMs ?? 5_000;
+  // Kept across restarts (each process's own output starts empty).
   let output = '';
-  let current: Running | undefined;
+  let current: ManagedProcess | undefined;
   let stopped = false;
 
   const launch = async () => {
-    const running = spawnServer(binary, args, env, (chunk) => {
-      output = (output + chunk).slice(-OUTPUT_LIMIT);
+    const running = startProcess(binary, args, {
+      env,
+      onOutput: (chunk) => {
+        output = (output + chunk).slice(-OUTPUT_LIMIT);
+      },
     });
     current = running;
     try {
-      await waitUntilHealthy(adminUrl, ingressUrl, running.exited, startTimeoutMs);
+      await waitUntil(
+        `Restate server ${binary} (${adminUrl}/health, ${ingressUrl}/restate/health)`,
+        async () => (await ok(`${adminUrl}/health`)) && (await ok(`${ingressUrl}/restate/health`)),
+        { exited: running.exited, output: () => output },
+        startTimeoutMs,
+      );
     } catch (error) {
       await running.stop(graceMs);
-      throw new Error(`Restate server (${binary}) did not start: ${(error as Error).message}\n${output}`);
+      throw error;
     }
   };
 
-  const killOnExit = () => current?.child.kill('SIGKILL');
-  process.once('exit', killOnExit);
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       stopped = true;
-      process.removeListener('exit', killOnExit);
       await current?.stop(graceMs);
       rmSync(dataDir, { recursive: true, force: true });
     })();
@@ -124,7 +129,7 @@ export async function startRestateServer(options: RestateServerOptions = {}): Pr
     adminUrl,
     ports: { ingress, admin, node },
     get pid() {
-      return current?.child.pid ?? -1;
+      return current?.pid ?? -1;
     },
     dataDir,
     output: () => output,
@@ -135,64 +140,6 @@ export async function startRestateServer(options: RestateServerOptions = {}): Pr
     },
     stop,
   };
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  /** Settles with how the process ended. */
-  readonly exited: Promise<string>;
-  stop(graceMs: number): Promise<void>;
-}
-
-function spawnServer(
-  binary: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  collect: (chunk: string) => void,
-): Running {
-  const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.setEncoding('utf8').on('data', collect);
-  child.stderr?.setEncoding('utf8').on('data', collect);
-  const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`));
-    child.once('error', (error) => resolve(`failed to start: ${error.message}`));
-  });
-  return {
-    child,
-    exited,
-    async stop(graceMs) {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      child.kill('SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), graceMs);
-      });
-      if ((await Promise.race([exited, grace])) === 'timeout') {
-        child.kill('SIGKILL');
-        await exited;
-      }
-      clearTimeout(timer);
-    },
-  };
-}
-
-async function waitUntilHealthy(
-  adminUrl: string,
-  ingressUrl: string,
-  exited: Promise<string>,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exit: string | undefined;
-  void exited.then((how) => {
-    exit = how;
-  });
-  while (Date.now() < deadline) {
-    if (exit) throw new Error(`the server ${exit}`);
-    if ((await ok(`${adminUrl}/health`)) && (await ok(`${ingressUrl}/restate/health`))) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`not healthy after ${timeoutMs} ms (${adminUrl}/health, ${ingressUrl}/restate/health)`);
 }
 
 async function ok(url: string): Promise<boolean> {

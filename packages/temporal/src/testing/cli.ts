@@ -1,6 +1,6 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { firstExecutable } from '@durable-runtime/dev-server';
 
 /** The script that installs the Temporal CLI into the project's toolchain. */
 export const PROVISION_SCRIPT = 'scripts/provision/temporal.sh';
@@ -12,14 +12,15 @@ export const PROVISION_SCRIPT = 'scripts/provision/temporal.sh';
  */
 export function findTemporalCli(explicit?: string): string {
   const candidates = candidatePaths(explicit);
-  const found = candidates.find(isExecutable);
+  const found = firstExecutable(candidates, explicit ? undefined : 'temporal');
   if (found) return found;
   throw new Error(
     `The Temporal CLI ('temporal') was not found. Install it with \`bash ${PROVISION_SCRIPT}\` (it puts the dev server ` +
-      `in .toolchain/bin), or set TEMPORAL_CLI_PATH. Looked in: ${candidates.join(', ')}`,
+      `in .toolchain/bin), or set TEMPORAL_CLI_PATH. Looked in: ${candidates.join(', ')}${explicit ? '' : ' and on PATH'}`,
   );
 }
 
+/** Where to look before PATH, in order: only `explicit` when it is given. */
 function candidatePaths(explicit: string | undefined): string[] {
   if (explicit) return [explicit];
   const env = process.env;
@@ -29,7 +30,6 @@ function candidatePaths(explicit: string | undefined): string[] {
   for (const start of [process.cwd(), dirname(fileURLToPath(import.meta.url))]) {
     for (const dir of ancestors(start)) paths.push(join(dir, '.toolchain', 'bin', 'temporal'));
   }
-  for (const dir of (env.PATH ?? '').split(delimiter)) if (dir) paths.push(join(dir, 'temporal'));
   return [...new Set(paths)];
 }
 
@@ -38,14 +38,5 @@ function ancestors(start: string): string[] {
   for (let dir = start; ; dir = dirname(dir)) {
     dirs.push(dir);
     if (dirname(dir) === dir) return dirs;
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }

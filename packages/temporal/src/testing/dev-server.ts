@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePorts, startProcess, waitUntil } from '@durable-runtime/dev-server';
 import { Connection } from '@temporalio/client';
 import { findTemporalCli } from './cli.js';
 
@@ -34,8 +34,6 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
-const OUTPUT_LIMIT = 20_000;
-
 /**
  * Starts `temporal server start-dev` on 127.0.0.1 on free ports, headless (no UI), with its SQLite file in a fresh
  * temporary directory, and waits until it accepts gRPC calls.
@@ -52,86 +50,50 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     'server', 'start-dev', '--headless', '--ip', '127.0.0.1',
     '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
     '--db-filename', join(dataDir, 'temporal.db'), '--namespace', namespace, '--log-level', 'error',
+    // Fire timers on time (the default lets the timer queue shift by up to a second: 200 ms sleeps took ~1 s).
+    '--dynamic-config-value', 'history.timerProcessorMaxTimeShift="10ms"',
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-OUTPUT_LIMIT);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`));
-    child.once('error', (error) => resolve(`failed to start: ${error.message}`));
-  });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
+  const server = startProcess(binary, args);
   const address = `127.0.0.1:${port}`;
-  const stop = once(async () => {
-    process.removeListener('exit', killOnExit);
-    await stopProcess(child, exited, options.stopGraceMs ?? 5_000);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= server.stop(options.stopGraceMs).finally(() => rmSync(dataDir, { recursive: true, force: true }));
+    return stopping;
+  };
   try {
-    await waitUntilReady(address, exited, options.startTimeoutMs ?? 30_000);
+    await waitUntil(
+      `Temporal dev server ${binary} on ${address}`,
+      () => acceptsGrpc(address, port),
+      server,
+      options.startTimeoutMs ?? 30_000,
+    );
   } catch (error) {
     await stop();
-    throw new Error(`Temporal dev server on ${address} did not start: ${(error as Error).message}\n${output}`);
+    throw error;
   }
   return {
     address,
     namespace,
-    pid: child.pid ?? -1,
+    pid: server.pid,
     httpPort,
     metricsPort,
     dataDir,
-    output: () => output,
+    output: server.output,
     stop,
   };
 }
 
-async function waitUntilReady(address: string, exited: Promise<string>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exit: string | undefined;
-  void exited.then((how) => {
-    exit = how;
-  });
-  const [host, port] = address.split(':') as [string, string];
-  let lastError = 'timed out';
-  while (Date.now() < deadline) {
-    if (exit) throw new Error(`the server ${exit}`);
-    // A TCP probe first: a gRPC connect to a closed port costs about a second.
-    if (await tcpOpen(host, Number(port))) {
-      try {
-        const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-        try {
-          await connection.workflowService.getSystemInfo({});
-          return;
-        } finally {
-          await connection.close();
-        }
-      } catch (error) {
-        lastError = (error as Error).message;
-      }
-    }
-    await delay(50);
+/** Whether the frontend answers `GetSystemInfo`. @throws Error of the gRPC call (kept for the timeout message) */
+async function acceptsGrpc(address: string, port: number): Promise<boolean> {
+  // A TCP probe first: a gRPC connect to a closed port costs about a second.
+  if (!(await tcpOpen('127.0.0.1', port))) return false;
+  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+  try {
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } finally {
+    await connection.close();
   }
-  throw new Error(`not ready after ${timeoutMs} ms (${lastError})`);
-}
-
-async function stopProcess(child: ChildProcess, exited: Promise<string>, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), graceMs);
-  });
-  if ((await Promise.race([exited, grace])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
-  clearTimeout(timer);
 }
 
 function tcpOpen(host: string, port: number): Promise<boolean> {
@@ -143,34 +105,4 @@ function tcpOpen(host: string, port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** Free TCP ports on 127.0.0.1, all distinct (held open together while they are picked). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function once(fn: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => {
-    running ??= fn();
-    return running;
-  };
 }

@@ -1,12 +1,19 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
-/** Free TCP ports on 127.0.0.1, all distinct (held open together while they are picked). */
+/**
+ * Picks `count` free TCP ports on 127.0.0.1, all distinct: each is bound (port 0) while the others are, then all are
+ * released. Another process may still take a port before the caller binds it, which is rare enough for tests.
+ * @param count How many ports.
+ * @returns The ports, in no particular order.
+ * @example
+ * const [ingress, admin] = (await freePorts(2)) as [number, number];
+ */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },
       () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+        new Promise<Server>((resolve, reject) => {
           const server = createServer();
           server.once('error', reject);
           server.listen(0, '127.0.0.1', () => resolve(server));
