@@ -4,9 +4,7 @@ import { ConfigError } from './errors.js';
 const url = (what: string) => z.url({ protocol: /^https?$/, message: `${what} must be an http(s) URL` });
 
 /** `false`: a client-only runtime that starts and observes executions while workers run elsewhere. */
-const worker = z
-  .union([z.boolean(), z.stringbool()], { message: 'worker must be true or false' })
-  .default(true);
+const worker = z.union([z.boolean(), z.stringbool()], { message: 'worker must be true or false' }).default(true);
 
 /** Local mode: the in-process memory engine. */
 export const MemoryConfigSchema = z.object({
