@@ -202,18 +202,27 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     if (record.status === 'scheduled') {
       this.#at(record.startAt ?? 0, () => this.#begin(record.id));
     } else {
-      this.#begin(record.id);
+      this.#run(record);
     }
   }
 
+  /** A delayed execution is due: re-read it (it may have been cancelled meanwhile), mark it running and run it. */
   #begin(id: string): void {
     const record = this.store.read(id);
-    if (!this.#alive || !record || this.#live.has(id)) return;
-    if (record.status !== 'running' && record.status !== 'scheduled') return;
+    if (!this.#alive || !record || record.status !== 'scheduled') return;
     record.status = 'running';
-    const live = new LiveExecution(record, this.#executionHost);
-    this.#live.set(id, live);
     this.#save(record);
+    this.#run(record);
+  }
+
+  /**
+   * Loads a running execution and drives it. `record` is this engine's own copy, as persisted: just written by
+   * `startExecution` or just read from the store, so it needs neither another read nor another write.
+   */
+  #run(record: ExecutionRecord): void {
+    if (!this.#alive || this.#live.has(record.id)) return;
+    const live = new LiveExecution(record, this.#executionHost);
+    this.#live.set(record.id, live);
     void this.#drive(live);
   }
 
@@ -286,6 +295,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   #unwatch(id: string, watcher: () => void): void {
-    this.#watchers.get(id)?.delete(watcher);
+    const watchers = this.#watchers.get(id);
+    watchers?.delete(watcher);
+    if (watchers?.size === 0) this.#watchers.delete(id);
   }
 }

@@ -59,10 +59,13 @@ function unregisteredStep(registry: Registry, stepName: string): ErrorShape {
   return new ValidationError(`The step '${stepName}' has no activity on this worker`).toShape();
 }
 
-/** Runs `work` while heartbeating, so that the attempt of a killed worker times out in seconds. */
+/**
+ * Runs `work` while heartbeating, so that the attempt of a killed worker times out in seconds. The first heartbeat
+ * goes out after {@link HEARTBEAT_EVERY_MS}, not at once: Temporal counts the heartbeat timeout from the attempt's
+ * start, and a heartbeat costs a server round trip and a write, which a step that ends sooner does not need.
+ */
 async function withHeartbeat<T>(work: () => Promise<T>): Promise<T> {
   const context = Context.current();
-  context.heartbeat();
   const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await work();

@@ -1,0 +1,129 @@
+import type { WorkloadResult } from './measure.js';
+import type { EngineResult, RunResult } from './results.js';
+import { roundMs } from './stats.js';
+import { WORKLOADS } from './workloads/index.js';
+
+/** The tables of a run: a summary of every ratio, then one table per engine. */
+export function resultTables(run: RunResult): string {
+  return [summaryTable(run), ...run.engines.map(engineSection)].join('\n\n');
+}
+
+function summaryTable(run: RunResult): string {
+  const columns = run.engines.flatMap((engine) =>
+    engine.status === 'measured'
+      ? [...new Set((engine.ratios ?? []).map((r) => r.pair))].map((pair) => ({ engine, pair }))
+      : [{ engine, pair: '' }],
+  );
+  const header = columns.map(({ engine, pair }) =>
+    !pair ? engine.engine : pair.startsWith(`${engine.engine} `) ? pair : `${engine.engine} ${pair}`,
+  );
+  const rows = WORKLOADS.map((workload) => {
+    const cells = columns.map(({ engine, pair }) => {
+      if (engine.status !== 'measured') return engine.status;
+      const found = engine.ratios?.find((r) => r.workload === workload.key && r.pair === pair);
+      if (!found) return '–';
+      return found.p99 === undefined ? `${found.median}` : `${found.median} (p99 ${found.p99})`;
+    });
+    return `| ${workload.title} | ${cells.join(' | ')} |`;
+  });
+  return [
+    `Ratios of medians (p99 in parentheses), adapter time over the other's: below 1 the adapter is faster; the target for adapter / native is ${run.targetRatio.toFixed(2)}.`,
+    '',
+    `| workload | ${header.join(' | ')} |`,
+    `|---|${columns.map(() => '---:').join('|')}|`,
+    ...rows,
+  ].join('\n');
+}
+
+function engineSection(engine: EngineResult): string {
+  const title = `### ${engine.engine}`;
+  if (!engine.workloads) return `${title}\n\n${engine.status}: ${engine.reason ?? ''}`.trim();
+  const labels = engine.subjects?.map((subject) => subject.label) ?? [];
+  const pairs = [...new Set((engine.ratios ?? []).map((r) => r.pair))];
+  const lines = [
+    title,
+    '',
+    ...(engine.status === 'native only' ? [`Adapter not measured: ${engine.reason}.`, ''] : []),
+    `| ${['workload', 'measure', ...labels, ...pairs].join(' | ')} |`,
+    `|---|---|${[...labels, ...pairs].map(() => '---:').join('|')}|`,
+    ...engine.workloads.map((result) => workloadRow(engine, result, labels, pairs)),
+    '',
+    ...(engine.subjects ?? []).map((subject) => `- **${subject.label}** (${subject.role}): ${subject.description}`),
+    ...(engine.notes ?? []).map((note) => `- ${note}`),
+    ...(engine.seconds === undefined ? [] : [`- Measured in ${engine.seconds} s.`]),
+  ];
+  return lines.join('\n');
+}
+
+function workloadRow(engine: EngineResult, result: WorkloadResult, labels: string[], pairs: string[]): string {
+  const cells = labels.map((label) => {
+    const subject = result.subjects[label];
+    if (!subject) return '–';
+    const { median, p99 } = subject.summary;
+    const derived = result.derived?.[label];
+    const extra = result.percentiles ? ` (p99 ${roundMs(p99)})` : derived ? ` (${derived.value} ${derived.label})` : '';
+    return `${roundMs(median)}${extra}`;
+  });
+  const ratios = pairs.map((pair) => {
+    const found = engine.ratios?.find((r) => r.workload === result.workload && r.pair === pair);
+    return found ? `${found.median}` : '–';
+  });
+  const parameters = Object.entries(result.parameters)
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ');
+  const measure = `${result.unit}; n = ${result.rounds.measured}${parameters ? `; ${parameters}` : ''}`;
+  return `| ${result.title} | ${measure} | ${[...cells, ...ratios].join(' | ')} |`;
+}
+
+/** The whole bench/README.md: what the benchmark answers, how to run it, the method, the machine and the tables. */
+export function readme(run: RunResult): string {
+  const m = run.machine;
+  return `# @durable-runtime/bench
+
+How much slower is an engine through durable-runtime than through its own SDK, and how fast is local mode? This
+package measures it, the same way on every engine, with numbers anyone can re-run:
+
+\`\`\`sh
+pnpm bench                                      # full run, every engine; writes this file and results.json
+node bench/dist/run.js --quick                  # smoke run: small counts, every engine, under two minutes
+node bench/dist/run.js --quick --engines memory # local mode only, under 30 s
+\`\`\`
+
+Options: \`--quick\`, \`--engines memory,temporal,restate,resonate\`, \`--workloads sequential,throughput,start,sleeps,promise\`,
+\`--rounds <n>\` (measured rounds, for experiments), \`--write\` (a quick or partial run writes \`results.json\` and this
+file only with it). Progress goes to stderr, the tables to stdout. \`pnpm build\` first (\`pnpm bench\` does).
+
+## Results
+
+${run.mode === 'quick' ? '**Quick run (small counts): indicative only.** ' : ''}Run finished ${run.generatedAt} (\`${run.command}\`, ${Math.round(run.seconds / 60)} min) on
+${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; 1-minute load average ${m.loadAverage1m} at the start and
+${run.loadAverage1mAtEnd} at the end (the machine is shared: other processes ran alongside). Raw numbers:
+[results.json](results.json).
+
+${resultTables(run)}
+
+## Method
+
+- **Workloads** (one module each in \`src/workloads/\`): (a) one workflow of 10 sequential steps, start to result;
+  (b) 500 workflows of 3 steps with 50 in flight, time for the batch (and executions per second); (c) start latency,
+  from the start call to the first step running (the step records the time); (d) 1,000 executions started at once,
+  each sleeping 100 ms, time until the last result; (e) external promise resolution: the execution runs a step, then
+  waits for a durable promise; after the engine's settle time (20 ms in-process, 100 ms with a server) the value is
+  resolved from outside and the time to the result is measured. \`--quick\` uses 50 executions (10 in flight) for
+  (b), 50 for (d) and about a tenth of the rounds.
+- **Subjects** (one module per engine in \`src/engines/\`): the adapter runs the same workflow definitions on every
+  engine (\`src/workflows.ts\`) through \`createRuntime(config)\`, as an application does; the native program is what
+  one writes with the engine's SDK alone (\`src/native/\`), with the same step retry policy as the adapter's default
+  (5 attempts, 1 s doubling, at most 60 s). Local mode (memory) is compared with its in-process peer, Resonate's
+  local mode, and with the floor: the same step functions called by plain async code.
+- **Interleaving**: all subjects of an engine live in one process and take turns, one sample each per round, the
+  order rotating every round, after warm-up rounds that are not recorded; so drift of the machine (other jobs, CPU
+  frequency, GC) falls on every subject alike. Steps run in this process on every engine, so the client, the
+  worker or endpoint and the server (a child process) share the same cores. In-process engines (memory, Resonate
+  local mode, both sides) start every sample on a fresh instance, untimed; servers keep their history.
+- **Statistics**: median and nearest-rank p99 of the samples; ratios are the adapter's median (p99) over the other
+  subject's. Latency workloads record one sample per execution; batch workloads (b, d) one per batch.
+- **Not measured here**: engine servers on other machines, network latency, persistence tuning. Absolute numbers
+  depend on the machine; the ratios are what carries over.
+`;
+}

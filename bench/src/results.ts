@@ -1,0 +1,60 @@
+import type { Machine } from './machine.js';
+import type { WorkloadResult } from './measure.js';
+import { ratio } from './stats.js';
+import type { Mode, Role } from './types.js';
+
+/** The target of the adapters: at most this much slower than the engine's own SDK. */
+export const TARGET_RATIO = 1.1;
+
+/** One comparison: the adapter's median (and p99) over another subject's. */
+export interface Ratio {
+  readonly workload: string;
+  /** e.g. `adapter / native`, `memory / peer`, `memory / floor`. */
+  readonly pair: string;
+  readonly median: number;
+  readonly p99?: number;
+}
+
+export interface EngineResult {
+  readonly engine: string;
+  readonly status: 'measured' | 'native only' | 'not landed' | 'failed';
+  readonly reason?: string;
+  readonly subjects?: readonly { readonly label: string; readonly role: Role; readonly description: string }[];
+  readonly notes?: readonly string[];
+  readonly workloads?: readonly WorkloadResult[];
+  readonly ratios?: readonly Ratio[];
+  readonly seconds?: number;
+}
+
+export interface RunResult {
+  readonly generatedAt: string;
+  readonly mode: Mode;
+  readonly command: string;
+  readonly machine: Machine;
+  readonly loadAverage1mAtEnd: number;
+  /** Wall time of the whole run, servers' start-up included. */
+  readonly seconds: number;
+  readonly targetRatio: number;
+  readonly engines: readonly EngineResult[];
+}
+
+/** The ratios of the adapter subject over each other subject, per workload (none without an adapter). */
+export function ratiosOf(workloads: readonly WorkloadResult[]): Ratio[] {
+  const ratios: Ratio[] = [];
+  for (const result of workloads) {
+    const entries = Object.entries(result.subjects);
+    const adapter = entries.find(([, subject]) => subject.role === 'adapter');
+    if (!adapter) continue;
+    const [adapterLabel, { summary: mine }] = adapter;
+    for (const [, other] of entries) {
+      if (other.role === 'adapter') continue;
+      ratios.push({
+        workload: result.workload,
+        pair: `${adapterLabel} / ${other.role}`,
+        median: ratio(mine.median, other.summary.median),
+        ...(result.percentiles ? { p99: ratio(mine.p99, other.summary.p99) } : {}),
+      });
+    }
+  }
+  return ratios;
+}

@@ -1,0 +1,107 @@
+/**
+ * `pnpm bench`: every engine, through durable-runtime and through its own SDK, interleaved in one process.
+ * Tables go to stdout, progress to stderr; a full run over every engine writes results.json and README.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseOptions, USAGE } from './cli.js';
+import { ENGINES } from './engines/index.js';
+import { currentLoad, describeMachine } from './machine.js';
+import { readme, resultTables } from './markdown.js';
+import { measureWorkload, type WorkloadResult } from './measure.js';
+import { Progress } from './progress.js';
+import { type EngineResult, type RunResult, ratiosOf, TARGET_RATIO } from './results.js';
+import type { Engine, Mode } from './types.js';
+import { WORKLOADS } from './workloads/index.js';
+
+const parsed = parseOptions(process.argv.slice(2), {
+  engines: ENGINES.map((engine) => engine.name),
+  workloads: WORKLOADS.map((workload) => workload.key),
+});
+if (parsed === 'help') {
+  console.log(USAGE);
+  process.exit(0);
+}
+const options = parsed;
+const started = performance.now();
+const progress = new Progress();
+const machine = describeMachine();
+const engines: EngineResult[] = [];
+
+for (const engine of ENGINES) {
+  const named = options.engines?.includes(engine.name) ?? false;
+  if (options.engines && !named) continue;
+  const availability = await engine.availability();
+  if (!availability.landed && !named) {
+    progress.log(`${engine.name}: not landed (${availability.reason})`);
+    engines.push({ engine: engine.name, status: 'not landed', reason: availability.reason });
+    continue;
+  }
+  try {
+    engines.push(await measureEngine(engine, availability.landed ? undefined : availability.reason, options.mode));
+  } catch (error) {
+    const reason = (error as Error).stack ?? String(error);
+    progress.log(`${engine.name}: failed: ${reason}`);
+    engines.push({ engine: engine.name, status: 'failed', reason: (error as Error).message });
+  }
+}
+progress.done();
+
+const run: RunResult = {
+  generatedAt: new Date().toISOString(),
+  mode: options.mode,
+  command: ['node bench/dist/run.js', ...process.argv.slice(2).filter((arg) => arg !== '--')].join(' '),
+  machine,
+  loadAverage1mAtEnd: currentLoad(),
+  seconds: Math.round((performance.now() - started) / 1000),
+  targetRatio: TARGET_RATIO,
+  engines,
+};
+console.log(resultTables(run));
+
+const complete =
+  options.mode === 'full' &&
+  options.engines === undefined &&
+  options.workloads === undefined &&
+  options.rounds === undefined;
+if (complete || options.write) {
+  const file = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
+  writeFileSync(file('results.json'), `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(file('README.md'), readme(run));
+  progress.log(`wrote ${file('results.json')} and ${file('README.md')}`);
+} else {
+  progress.log('results not written (quick or partial run): pass --write to write results.json and README.md');
+}
+// Engine SDKs may keep handles open after close (native runtimes, sockets): the run is over.
+process.exit(engines.some((engine) => engine.status === 'failed') ? 1 : 0);
+
+/** Opens an engine, runs every workload on its subjects, closes it. `missingAdapter`: measure the native side. */
+async function measureEngine(engine: Engine, missingAdapter: string | undefined, mode: Mode): Promise<EngineResult> {
+  const engineStarted = performance.now();
+  progress.update(`${engine.name}: starting`);
+  const session = await engine.open({
+    adapter: missingAdapter === undefined,
+    log: (line) => progress.update(`${engine.name}: ${line}`),
+  });
+  const workloads: WorkloadResult[] = [];
+  try {
+    for (const workload of WORKLOADS.filter((w) => options.workloads?.includes(w.key) ?? true)) {
+      workloads.push(await measureWorkload(engine.name, session, workload, mode, progress, options.rounds));
+    }
+  } finally {
+    progress.update(`${engine.name}: closing`);
+    await session.close();
+  }
+  const seconds = Math.round((performance.now() - engineStarted) / 1000);
+  progress.log(`${engine.name}: measured in ${seconds} s`);
+  return {
+    engine: engine.name,
+    status: missingAdapter === undefined ? 'measured' : 'native only',
+    ...(missingAdapter === undefined ? {} : { reason: missingAdapter }),
+    subjects: session.subjects.map(({ label, role, description }) => ({ label, role, description })),
+    notes: session.notes,
+    workloads,
+    ratios: ratiosOf(workloads),
+    seconds,
+  };
+}

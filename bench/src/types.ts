@@ -1,0 +1,99 @@
+/** The vocabulary of the benchmark: programs, subjects, engines and workloads. */
+
+/** An execution waiting for its durable promise `go`. */
+export interface Waiting {
+  resolve(value: number): Promise<void>;
+  result(): Promise<number>;
+}
+
+/**
+ * One way to run the workloads' workflows: through the durable-runtime adapter, through the engine's own SDK, or
+ * as plain code. Every method takes a fresh execution id.
+ */
+export interface Program {
+  /** Runs `count` sequential steps (each adds one to `n`) from start to result. */
+  runSteps(id: string, count: number, n: number): Promise<number>;
+  /** Starts an execution whose first step marks `id` (see marks.ts); returns a function that awaits its end. */
+  startMarked(id: string): Promise<() => Promise<unknown>>;
+  /** Runs one durable sleep of `ms` from start to result. */
+  runSleep(id: string, ms: number): Promise<void>;
+  /** Starts an execution that marks `id`, then waits for its promise `go` and returns the value. */
+  startWaiting(id: string): Promise<Waiting>;
+  /**
+   * Starts over on a fresh in-process engine (local modes only; a server keeps its history). Called before every
+   * sample, untimed, so that no sample pays for what earlier ones left in an in-process store.
+   */
+  reset?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What a subject is to its engine: the adapter under test, or what it is compared with. */
+export type Role = 'adapter' | 'native' | 'peer' | 'floor';
+
+/** A program taking part in an engine's comparison. */
+export interface Subject {
+  readonly role: Role;
+  /** Short column label, e.g. `adapter`, `native`, `Resonate local`. */
+  readonly label: string;
+  /** One line: what exactly runs. */
+  readonly description: string;
+  readonly program: Program;
+}
+
+/** An engine set up for measuring: its subjects, how long to let an execution settle, notes for the report. */
+export interface EngineSession {
+  readonly subjects: readonly Subject[];
+  /** How long the promise workload waits after the mark before it resolves (the execution must be waiting). */
+  readonly settleMs: number;
+  /** Facts a reader needs to interpret the numbers (e.g. a timer granularity). */
+  readonly notes: readonly string[];
+  close(): Promise<void>;
+}
+
+/** Whether an engine's adapter is there to measure. */
+export type Availability = { readonly landed: true } | { readonly landed: false; readonly reason: string };
+
+/** One engine: one module under src/engines/. */
+export interface Engine {
+  readonly name: string;
+  /** Checks at run time that the adapter package exports `createBackend`. */
+  availability(): Promise<Availability>;
+  /** Starts what the engine needs (a server) and builds the subjects; `adapter: false` builds the others only. */
+  open(options: { readonly adapter: boolean; readonly log: (line: string) => void }): Promise<EngineSession>;
+}
+
+/** The sizes of a run: full or `--quick`. */
+export type Mode = 'full' | 'quick';
+
+/** What a workload measures on one subject in one round. */
+export interface SampleContext {
+  readonly program: Program;
+  /** A fresh execution id (unique in the process). */
+  id(): string;
+  readonly round: number;
+  readonly settleMs: number;
+}
+
+/** A plan of rounds: warm-up rounds are run but not recorded. */
+export interface Rounds {
+  readonly warmup: number;
+  readonly measured: number;
+}
+
+/** One workload: one module under src/workloads/. */
+export interface Workload {
+  readonly key: string;
+  /** Shown in the tables, e.g. `10 sequential steps`. */
+  readonly title: string;
+  /** What one sample is, e.g. `start to result, ms`. */
+  readonly unit: string;
+  /** Whether p99 over samples means something (many single-execution samples) or not (few batches). */
+  readonly percentiles: boolean;
+  rounds(mode: Mode): Rounds;
+  /** The parameters of this mode, for the report (e.g. `{ executions: 500, inFlight: 50 }`). */
+  parameters(mode: Mode): Readonly<Record<string, number>>;
+  /** Runs one sample and returns its duration in milliseconds. Throws when a result is wrong. */
+  sample(context: SampleContext, mode: Mode): Promise<number>;
+  /** An extra figure derived from the median (e.g. executions per second), for the report. */
+  derived?(medianMs: number, mode: Mode): { readonly label: string; readonly value: number } | undefined;
+}

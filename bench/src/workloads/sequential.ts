@@ -1,0 +1,20 @@
+import type { Workload } from '../types.js';
+
+const STEPS = 10;
+
+/** (a) One workflow of ten sequential steps, from start to result: latency. */
+export const sequential: Workload = {
+  key: 'sequential',
+  title: '10 sequential steps',
+  unit: 'start to result, ms',
+  percentiles: true,
+  rounds: (mode) => (mode === 'full' ? { warmup: 10, measured: 100 } : { warmup: 2, measured: 10 }),
+  parameters: () => ({ steps: STEPS }),
+  async sample({ program, id, round }) {
+    const started = performance.now();
+    const result = await program.runSteps(id(), STEPS, round);
+    const ms = performance.now() - started;
+    if (result !== round + STEPS) throw new Error(`10 sequential steps returned ${result}, expected ${round + STEPS}`);
+    return ms;
+  },
+};

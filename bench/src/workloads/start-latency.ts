@@ -1,0 +1,20 @@
+import { waitForHit } from '../marks.js';
+import type { Workload } from '../types.js';
+
+/** (c) From the start call to the first step running (the step marks the time), one execution at a time. */
+export const startLatency: Workload = {
+  key: 'start',
+  title: 'start latency',
+  unit: 'start call to first step running, ms',
+  percentiles: true,
+  rounds: (mode) => (mode === 'full' ? { warmup: 20, measured: 200 } : { warmup: 3, measured: 20 }),
+  parameters: () => ({}),
+  async sample({ program, id }) {
+    const executionId = id();
+    const started = performance.now();
+    const finished = await program.startMarked(executionId);
+    const { at } = await waitForHit(executionId);
+    await finished();
+    return at - started;
+  },
+};
