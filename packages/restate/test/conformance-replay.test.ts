@@ -1,48 +1,22 @@
-import { runConformance } from '@durable-runtime/conformance';
 import { fixtureRegistry, stepsAroundWait } from '@durable-runtime/conformance/fixtures';
-import type { RegistryInput } from '@durable-runtime/core';
-import { createRestateRuntime, restateCapabilities } from '@durable-runtime/restate';
-import { freePorts, type RestateTestServer, startRestateServer } from '@durable-runtime/restate/testing';
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
+import { runRestateConformance } from './restate-conformance.js';
 
 // The conformance suite again, on a server that suspends an invocation as soon as it waits for 20 ms: nearly every
 // wait ends in a suspension, and every resumption replays the journal from the start (also with concurrent waits).
-let server: RestateTestServer;
-let endpointPort: number;
-
-beforeAll(async () => {
-  server = await startRestateServer({ env: { RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: '20ms' } });
-  [endpointPort] = (await freePorts(1)) as [number];
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-const runtimeOn = (registry: RegistryInput) =>
-  createRestateRuntime(
-    { ingressUrl: server.ingressUrl, adminUrl: server.adminUrl, endpointPort, logLevel: 'error' },
-    registry,
-  );
-
-runConformance({
-  name: 'restate (suspend and replay)',
-  capabilities: restateCapabilities,
-  createRuntime: ({ registry }) => runtimeOn(registry),
-  async restart(runtime, { registry }) {
-    await runtime.close();
-    return runtimeOn(registry);
-  },
+const suite = runRestateConformance('restate (suspend and replay)', {
+  RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT: '20ms',
 });
 
 test('the server of this file suspends a waiting invocation within moments (so the suite above ran on replays)', async () => {
-  const runtime = await runtimeOn(fixtureRegistry);
+  const runtime = await suite.runtimeOn(fixtureRegistry);
   try {
     const id = `suspended-${Date.now().toString(36)}`;
     const handle = await runtime.start(stepsAroundWait, {}, { id });
     const sql = `SELECT status FROM sys_invocation WHERE target_service_key = '${id}' AND target_handler_name = 'run'`;
     await vi.waitFor(
       async () => {
-        const response = await fetch(`${server.adminUrl}/query`, {
+        const response = await fetch(`${suite.server().adminUrl}/query`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           body: JSON.stringify({ query: sql }),
