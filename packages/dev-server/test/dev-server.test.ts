@@ -1,6 +1,14 @@
 import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { firstExecutable, freePorts, isExecutable, startProcess, waitUntil } from '../src/index.js';
+import {
+  acceptsConnections,
+  firstExecutable,
+  freePorts,
+  isExecutable,
+  isProcessAlive,
+  startProcess,
+  waitUntil,
+} from '../src/index.js';
 
 function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -111,5 +119,23 @@ describe('firstExecutable', () => {
     const sh = firstExecutable([], 'sh') as string;
     expect(firstExecutable([undefined, '', '/nonexistent/sh', sh], 'bash')).toBe(sh);
     expect(firstExecutable(['/nonexistent/sh'])).toBeUndefined();
+  });
+});
+
+describe('probes', () => {
+  test('acceptsConnections is true while a server listens and false once it closed', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    expect(await acceptsConnections('127.0.0.1', port)).toBe(true);
+    await new Promise((resolve) => server.close(resolve));
+    expect(await acceptsConnections('127.0.0.1', port)).toBe(false);
+  });
+
+  test('isProcessAlive sees a running process and not a stopped one', async () => {
+    const sleeper = startProcess('sleep', ['30']);
+    expect(isProcessAlive(sleeper.pid)).toBe(true);
+    await sleeper.stop();
+    expect(isProcessAlive(sleeper.pid)).toBe(false);
   });
 });

@@ -1,28 +1,7 @@
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { acceptsConnections, isProcessAlive } from '@durable-runtime/dev-server';
 import { findRestateServer, SERVER_PACKAGE, startRestateServer } from '@durable-runtime/restate/testing';
 import { describe, expect, test } from 'vitest';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function accepts(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('@durable-runtime/restate/testing', () => {
   test('a missing binary is a loud error that names the npm package', async () => {
@@ -48,16 +27,16 @@ describe('@durable-runtime/restate/testing', () => {
     const firstPid = server.pid;
     await server.restart();
     expect(server.pid).not.toBe(firstPid);
-    expect(isAlive(firstPid)).toBe(false);
+    expect(isProcessAlive(firstPid)).toBe(false);
     expect(existsSync(server.dataDir)).toBe(true);
     expect((await fetch(`${server.adminUrl}/health`)).status).toBe(200);
 
     const pid = server.pid;
     await server.stop();
-    expect(isAlive(pid)).toBe(false);
+    expect(isProcessAlive(pid)).toBe(false);
     expect(existsSync(server.dataDir)).toBe(false);
-    expect(await accepts(server.adminUrl)).toBe(false);
-    expect(await accepts(server.ingressUrl)).toBe(false);
+    expect(await acceptsConnections('127.0.0.1', Number(new URL(server.adminUrl).port))).toBe(false);
+    expect(await acceptsConnections('127.0.0.1', Number(new URL(server.ingressUrl).port))).toBe(false);
     await server.stop(); // idempotent
     await expect(server.restart()).rejects.toThrow(/stopped/);
   });

@@ -1,29 +1,8 @@
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { acceptsConnections, isProcessAlive } from '@durable-runtime/dev-server';
 import { findTemporalCli, PROVISION_SCRIPT, startTemporalDevServer } from '@durable-runtime/temporal/testing';
 import { Connection } from '@temporalio/client';
 import { describe, expect, test } from 'vitest';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function accepts(address: string): Promise<boolean> {
-  const [host, port] = address.split(':') as [string, string];
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), host);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('@durable-runtime/temporal/testing', () => {
   test('a missing CLI is a loud error that names the provisioning script', async () => {
@@ -46,9 +25,9 @@ describe('@durable-runtime/temporal/testing', () => {
     expect(existsSync(server.dataDir)).toBe(true);
 
     await server.stop();
-    expect(isAlive(server.pid)).toBe(false);
+    expect(isProcessAlive(server.pid)).toBe(false);
     expect(existsSync(server.dataDir)).toBe(false);
-    expect(await accepts(server.address)).toBe(false);
+    expect(await acceptsConnections('127.0.0.1', Number(server.address.split(':')[1]))).toBe(false);
     await server.stop(); // idempotent
   });
 });

@@ -16,14 +16,7 @@ import {
   type StepDefinition,
 } from '../definitions.js';
 import { type Duration, parseDuration } from '../duration.js';
-import {
-  CancelledError,
-  fromErrorShape,
-  StepFailedError,
-  TimeoutError,
-  ValidationError,
-  WorkflowFailedError,
-} from '../errors.js';
+import { fromErrorShape, StepFailedError, TimeoutError, ValidationError, WorkflowFailedError } from '../errors.js';
 import { assertExecutionId, assertName, childExecutionId } from '../ids.js';
 import { resolveRetryPolicy } from '../retry.js';
 import { toJson } from '../serialization.js';
@@ -176,9 +169,4 @@ function workflowNameOf(workflow: AnyWorkflow | string, what: string): string {
   const name = typeof workflow === 'string' ? workflow : workflow?.name;
   assertName(name, what);
   return name;
-}
-
-/** True when an error is the cancellation of the current execution. */
-export function isCancellation(error: unknown): boolean {
-  return CancelledError.is(error);
 }

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, startProcess, waitUntil } from '@durable-runtime/dev-server';
+import { acceptsConnections, freePorts, startProcess, waitUntil } from '@durable-runtime/dev-server';
 import { Connection } from '@temporalio/client';
 import { findTemporalCli } from './cli.js';
 
@@ -86,7 +85,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
 /** Whether the frontend answers `GetSystemInfo`. @throws Error of the gRPC call (kept for the timeout message) */
 async function acceptsGrpc(address: string, port: number): Promise<boolean> {
   // A TCP probe first: a gRPC connect to a closed port costs about a second.
-  if (!(await tcpOpen('127.0.0.1', port))) return false;
+  if (!(await acceptsConnections('127.0.0.1', port))) return false;
   const connection = await Connection.connect({ address, connectTimeout: 1_000 });
   try {
     await connection.workflowService.getSystemInfo({});
@@ -94,15 +93,4 @@ async function acceptsGrpc(address: string, port: number): Promise<boolean> {
   } finally {
     await connection.close();
   }
-}
-
-function tcpOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, host);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
