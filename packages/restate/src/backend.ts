@@ -19,6 +19,7 @@ import {
   type RestateRuntimeOptions,
   resolveOptions,
 } from './options.js';
+import { serviceNames } from './protocol.js';
 import { createServices, type RestateServices } from './services.js';
 
 /** A Restate runtime, with the port of the endpoint it serves. */
@@ -65,7 +66,8 @@ export async function createRestateEngine(
   registry: Registry,
 ): Promise<{ client: EngineClient; endpointPort: number | undefined }> {
   const options = resolveOptions(input);
-  const services = createServices(registry, options);
+  const ingress = new IngressClient(options.ingressUrl, serviceNames(options.servicePrefix));
+  const services = createServices(registry, options, (executionId) => ingress.runExists(executionId));
   const admin = new AdminClient(options.adminUrl);
   let closing: Promise<void> | undefined;
   const server = options.worker ? await serve(options, services, admin, () => closing !== undefined) : undefined;
@@ -73,7 +75,7 @@ export async function createRestateEngine(
     closing ??= server ? server.close() : Promise.resolve();
     return closing;
   };
-  const client = new RestateEngineClient(new IngressClient(options.ingressUrl, services), admin, close);
+  const client = new RestateEngineClient(ingress, admin, close);
   return { client, endpointPort: server?.port };
 }
 
@@ -86,7 +88,7 @@ async function serve(
   const endpoint = restate
     .endpoint()
     .bind(services.workflow)
-    .bind(services.execution)
+    .bind(services.mailbox)
     .setLogger(loggerAt(options.logLevel, closed));
   if (options.identityKeys.length > 0) endpoint.withIdentityV1(...options.identityKeys);
   const server = await EndpointServer.listen(endpoint, options.endpointHost, options.endpointPort);
@@ -94,7 +96,7 @@ async function serve(
     await admin.register(options.endpointUrl ?? `http://${urlHost(server.host)}:${server.port}`);
     // Invocations interrupted by a previous endpoint's end wait for their next retry: run them now. Best effort (a
     // server that just started cannot answer queries yet, and then has nothing to resume).
-    await admin.resumeBackingOff([services.names.workflow, services.names.execution]).catch(() => undefined);
+    await admin.resumeBackingOff([services.names.workflow, services.names.mailbox]).catch(() => undefined);
   } catch (error) {
     await server.close();
     throw error;

@@ -11,24 +11,31 @@ import type {
 } from '@durable-runtime/core/spi';
 import * as restate from '@restatedev/restate-sdk';
 import { AwaitDriver } from './await-driver.js';
+import { describeExecution, type RunExists } from './execution-record.js';
 import { outcomeOfFailure } from './failures.js';
+import type { ExecutionRecord } from './protocol.js';
 import {
-  type ExecutionInfo,
+  type Checked,
   messageKey,
   promiseKey,
+  type RunInput,
   type RunOutput,
   type SendInput,
-  type SendResult,
   type ServiceNames,
-  type StartInput,
-  type StartResult,
   type StoredValue,
   stateKey,
 } from './protocol.js';
 import { runStep } from './step-runner.js';
 
-/** How long a parent waits before attaching again when its child's run is not visible yet (a rare race). */
-const ATTACH_RETRY_MS = 50;
+/** How long to wait before asking again about an execution whose run exists but has not recorded itself yet. */
+const UNRECORDED_RETRY_MS = 20;
+
+/** What the context needs besides the Restate context. */
+export interface ContextDependencies {
+  readonly registry: Registry;
+  readonly names: ServiceNames;
+  readonly runExists: RunExists;
+}
 
 /**
  * The adapter's {@link EngineContext} on a Restate workflow context: every operation is a Restate command, journaled
@@ -50,8 +57,7 @@ export class RestateEngineContext implements EngineContext {
   constructor(
     private readonly ctx: restate.WorkflowContext,
     readonly workflowName: string,
-    private readonly registry: Registry,
-    private readonly services: ServiceNames,
+    private readonly dependencies: ContextDependencies,
   ) {}
 
   get executionId(): string {
@@ -59,7 +65,7 @@ export class RestateEngineContext implements EngineContext {
   }
 
   runStep(request: StepRequest): Promise<StepOutcome> {
-    return runStep(this.ctx, this.registry, request, (promise) => this.#guard(promise));
+    return runStep(this.ctx, this.dependencies.registry, request, (promise) => this.#guard(promise));
   }
 
   async sleep(ms: number): Promise<void> {
@@ -94,26 +100,30 @@ export class RestateEngineContext implements EngineContext {
 
   async send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
     const input: SendInput = { workflowName: target.workflowName, channel, message };
-    const result = await this.#guard(this.#call<SendInput, SendResult>('send', target.executionId, input));
-    if (!result.delivered) throw new ExecutionNotFoundError(target.workflowName, target.executionId);
+    for (;;) {
+      const answer = await this.#guard(
+        this.#call<SendInput, Checked<null>>(this.dependencies.names.mailbox, 'send', target.executionId, input),
+      );
+      if (answer.execution === 'found') return;
+      if (answer.execution === 'other' || !(await this.#runExists(target.executionId))) {
+        throw new ExecutionNotFoundError(target.workflowName, target.executionId);
+      }
+      await this.#wait(this.ctx.sleep(UNRECORDED_RETRY_MS, 'unrecorded execution'));
+    }
   }
 
   async callChild(request: StartRequest): Promise<ExecutionOutcome> {
-    const started = await this.#start(request, undefined);
-    if (started.outcome) return started.outcome;
-    const invocation = this.ctx.invocation(restate.InvocationIdParser.fromString(started.invocationId));
-    for (;;) {
-      try {
-        return (await this.#guard(invocation.attach<RunOutput>())).outcome;
-      } catch (error) {
-        // A failure of the child's invocation itself (the parent's cancellation arrives as core's CancelledError).
-        if (!(error instanceof restate.TerminalError)) throw error;
-        if (error.code !== 404) return outcomeOfFailure(error.code, error.message);
-      }
-      // No run: cancelled before it started (its record has the outcome), or not visible yet.
-      const info = await this.#guard(this.#call<null, ExecutionInfo | null>('info', request.executionId, null));
-      if (info?.outcome) return info.outcome;
-      await this.#wait(this.ctx.sleep(ATTACH_RETRY_MS, 'attach retry'));
+    const record = await this.#start(request, undefined);
+    try {
+      return (
+        await this.#guard(
+          this.ctx.invocation(restate.InvocationIdParser.fromString(record.invocationId)).attach<RunOutput>(),
+        )
+      ).outcome;
+    } catch (error) {
+      // A failure of the child's invocation itself (the parent's cancellation arrives as core's CancelledError).
+      if (!(error instanceof restate.TerminalError)) throw error;
+      return outcomeOfFailure(error.code, error.message);
     }
   }
 
@@ -133,25 +143,40 @@ export class RestateEngineContext implements EngineContext {
     return this.ctx.rand.uuidv4();
   }
 
-  async #start(request: StartRequest, delayMs: number | undefined): Promise<StartResult> {
-    this.registry.workflow(request.workflowName); // ValidationError for an unregistered child, as on every backend
-    const input: StartInput = {
+  /** Submits the child's run (Restate runs it once per id) and returns its record, checking its workflow. */
+  async #start(request: StartRequest, delayMs: number | undefined): Promise<ExecutionRecord> {
+    const { registry, names } = this.dependencies;
+    registry.workflow(request.workflowName); // ValidationError for an unregistered child, as on every backend
+    const input: RunInput = {
       workflowName: request.workflowName,
+      runId: this.ctx.rand.uuidv4(),
       input: request.input,
       ...(delayMs !== undefined && delayMs > 0 ? { delayMs } : {}),
     };
-    const started = await this.#guard(this.#call<StartInput, StartResult>('start', request.executionId, input));
-    if (started.workflowName !== request.workflowName) {
+    this.ctx.genericSend({
+      service: names.workflow,
+      method: 'run',
+      key: request.executionId,
+      parameter: input,
+      inputSerde: restate.serde.json as restate.Serde<RunInput>,
+    });
+    const record = await this.#guard(describeExecution(this.ctx, names, request.executionId, true));
+    if (record?.workflowName !== request.workflowName) {
       throw new ValidationError(
-        `Execution id '${request.executionId}' already belongs to workflow '${started.workflowName}', not '${request.workflowName}'`,
+        `Execution id '${request.executionId}' already belongs to workflow '${record?.workflowName}', not '${request.workflowName}'`,
       );
     }
-    return started;
+    return record;
   }
 
-  #call<I, O>(method: string, key: string, parameter: I): restate.RestatePromise<O> {
+  /** Whether the run of `executionId` exists, asked once through the ingress and journaled. */
+  #runExists(executionId: string): Promise<boolean> {
+    return this.#guard(this.ctx.run('execution exists', () => this.dependencies.runExists(executionId)));
+  }
+
+  #call<I, O>(service: string, method: string, key: string, parameter: I): restate.RestatePromise<O> {
     return this.ctx.genericCall<I, O>({
-      service: this.services.execution,
+      service,
       method,
       key,
       parameter,

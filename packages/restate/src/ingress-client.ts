@@ -1,14 +1,13 @@
-import type { ExecutionOutcome } from '@durable-runtime/core/spi';
 import { connect, HttpCallError, type Ingress, rpc } from '@restatedev/restate-sdk-clients';
 import { parseRestateError } from './failures.js';
 import type {
-  ExecutionInfo,
+  Checked,
+  ExecutionRecord,
+  RunInput,
   RunOutput,
   SendInput,
-  SendResult,
+  ServiceNames,
   SettleInput,
-  StartInput,
-  StartResult,
   StateInput,
   StateResult,
 } from './protocol.js';
@@ -29,33 +28,34 @@ export class IngressClient {
 
   constructor(
     url: string,
-    private readonly services: RestateServices,
+    private readonly names: ServiceNames,
   ) {
     this.#ingress = connect({ url });
   }
 
-  start(executionId: string, input: StartInput): Promise<StartResult> {
-    return this.#execution(executionId).start(input) as Promise<StartResult>;
+  /** Submits the run; `created` false when a run with this id existed already. */
+  async submit(executionId: string, input: RunInput): Promise<{ created: boolean }> {
+    const submission = await this.#workflow(executionId).workflowSubmit(input);
+    return { created: submission.status === 'Accepted' };
   }
 
-  info(executionId: string): Promise<ExecutionInfo | null> {
-    return this.#execution(executionId).info() as Promise<ExecutionInfo | null>;
+  /** The execution's record, null while its run has not recorded itself (or for an unknown id). */
+  describe(executionId: string): Promise<ExecutionRecord | null> {
+    return this.#workflow(executionId).describe({ wait: false }) as Promise<ExecutionRecord | null>;
   }
 
-  send(executionId: string, input: SendInput): Promise<SendResult> {
-    return this.#execution(executionId).send(input) as Promise<SendResult>;
+  settle(executionId: string, input: SettleInput): Promise<Checked<{ settled: boolean }>> {
+    return this.#workflow(executionId).settle(input) as Promise<Checked<{ settled: boolean }>>;
   }
 
-  finished(executionId: string, outcome: ExecutionOutcome): Promise<void> {
-    return this.#execution(executionId).finished(outcome) as Promise<void>;
+  state(executionId: string, input: StateInput): Promise<Checked<StateResult>> {
+    return this.#workflow(executionId).state(input) as Promise<Checked<StateResult>>;
   }
 
-  settle(executionId: string, input: SettleInput): Promise<{ settled: boolean }> {
-    return this.#workflow(executionId).settle(input) as Promise<{ settled: boolean }>;
-  }
-
-  state(executionId: string, input: StateInput): Promise<StateResult> {
-    return this.#workflow(executionId).state(input) as Promise<StateResult>;
+  send(executionId: string, input: SendInput): Promise<Checked<null>> {
+    return this.#ingress
+      .objectClient({ name: this.names.mailbox } as RestateServices['mailbox'], executionId)
+      .send(input) as Promise<Checked<null>>;
   }
 
   /** Waits up to `timeoutMs` for the run's output. */
@@ -69,12 +69,21 @@ export class IngressClient {
     return output.ready ? output.result : undefined;
   }
 
-  #execution(executionId: string) {
-    return this.#ingress.objectClient(this.services.execution, executionId);
+  /** Whether a run has this id (running or ended), without creating anything. */
+  async runExists(executionId: string): Promise<boolean> {
+    try {
+      await this.output(executionId);
+      return true;
+    } catch (error) {
+      const failure = ingressFailure(error);
+      if (failure?.source === 'invocation') return true; // it ended with a Restate failure
+      if (failure?.status === 404) return false;
+      throw error;
+    }
   }
 
   #workflow(executionId: string) {
-    return this.#ingress.workflowClient(this.services.workflow, executionId);
+    return this.#ingress.workflowClient({ name: this.names.workflow } as RestateServices['workflow'], executionId);
   }
 }
 

@@ -5,28 +5,37 @@ import type { ExecutionOutcome, PromiseSettlement } from '@durable-runtime/core/
  * What the adapter's Restate services exchange. Two services serve every registered workflow (handler names are
  * fixed per deployment, so the set is static):
  *
- * - the **workflow** (`<prefix>Workflow`, key = execution id): `run` executes the registered workflow named in its
- *   input and returns its {@link ExecutionOutcome} as data (a failed or cancelled execution still completes the
- *   Restate invocation), see {@link RunOutput}; shared handlers settle durable promises and read state from outside.
- * - the **execution object** (`<prefix>Execution`, a virtual object keyed by execution id): the record that the
- *   execution exists (written once, by the first start), the run's invocation id, its outcome once known, and the
- *   per-channel sequence numbers of the mailbox. Exclusive handlers serialize starts and sends per execution.
+ * - the **workflow** (`<prefix>Workflow`, key = execution id): its `run` is the execution. Restate runs it once per
+ *   key, which makes starts exactly-once; its first command records the {@link ExecutionRecord} (a workflow promise,
+ *   so that readers can wait for it), then it executes the registered workflow named in its input and returns the
+ *   {@link ExecutionOutcome} as data (a failed or cancelled execution still completes the Restate invocation), see
+ *   {@link RunOutput}. Shared handlers describe the execution, settle durable promises and read state from outside;
+ *   they change nothing for an id whose run never recorded itself.
+ * - the **mailbox** (`<prefix>Execution`, a virtual object keyed by execution id): exclusive handlers number the
+ *   messages of each channel, so that message `n` resolves the workflow promise of the receiver's `n`-th receive.
  */
 
 /** The names of the two Restate services. */
 export interface ServiceNames {
   readonly workflow: string;
-  readonly execution: string;
+  readonly mailbox: string;
 }
 
 export function serviceNames(prefix: string): ServiceNames {
-  return { workflow: `${prefix}Workflow`, execution: `${prefix}Execution` };
+  return { workflow: `${prefix}Workflow`, mailbox: `${prefix}Execution` };
 }
 
 /** Input of the workflow's `run` handler. */
 export interface RunInput {
   readonly workflowName: string;
+  /**
+   * Chosen by the starter, unique per start: Restate derives a workflow run's invocation id from its key, so this is
+   * what tells a run from an earlier one of the same id (reused after its retention ended).
+   */
+  readonly runId: string;
   readonly input: unknown;
+  /** Starts the registered workflow after this many milliseconds (a durable sleep: the execution exists meanwhile). */
+  readonly delayMs?: number;
 }
 
 /** Output of the workflow's `run` handler: the outcome, with the workflow's name (checked by readers). */
@@ -35,40 +44,33 @@ export interface RunOutput {
   readonly outcome: ExecutionOutcome;
 }
 
-/** Input of the execution object's `start` handler. */
-export interface StartInput extends RunInput {
-  /** Starts the run after this many milliseconds. */
-  readonly delayMs?: number;
-}
-
-/** What the execution object knows about an execution (its `info` answer, also returned by `start`). */
-export interface ExecutionInfo {
+/** What the run records about itself before anything else. */
+export interface ExecutionRecord {
   readonly workflowName: string;
-  /** The Restate invocation id of the workflow's `run`. */
+  /** The Restate invocation id of the run. */
   readonly invocationId: string;
-  /** Set once the run reported its end. */
-  readonly outcome?: ExecutionOutcome;
+  /** The {@link RunInput.runId} of the run. */
+  readonly runId: string;
 }
 
-/** Answer of `start`: the execution (existing or just created). */
-export interface StartResult extends ExecutionInfo {
-  readonly created: boolean;
-}
+/**
+ * The answer of a shared handler about an execution: `unrecorded` when its run has not recorded itself (no such id,
+ * or a run that has not begun yet: the caller tells them apart), `other` when the id belongs to another workflow.
+ */
+export type Checked<T> =
+  | { readonly execution: 'found'; readonly result: T }
+  | { readonly execution: 'unrecorded' }
+  | { readonly execution: 'other'; readonly workflowName: string };
 
-/** Input of the execution object's `send` handler. */
-export interface SendInput {
-  readonly workflowName: string;
-  readonly channel: string;
-  readonly message: unknown;
-}
-
-/** Answer of `send`: `delivered` false when no execution of that workflow has this id. */
-export interface SendResult {
-  readonly delivered: boolean;
+/** Input of the workflow's shared `describe` handler. */
+export interface DescribeInput {
+  /** Waits until the run recorded itself (only for an id known to exist: it would wait forever otherwise). */
+  readonly wait: boolean;
 }
 
 /** Input of the workflow's shared `settle` handler. */
 export interface SettleInput {
+  readonly workflowName: string;
   /** The Restate promise name (see {@link promiseKey} and {@link messageKey}). */
   readonly name: string;
   readonly settlement: PromiseSettlement;
@@ -76,6 +78,7 @@ export interface SettleInput {
 
 /** Input of the workflow's shared `state` handler: one key, or the whole state. */
 export interface StateInput {
+  readonly workflowName: string;
   readonly key?: string;
 }
 
@@ -83,6 +86,13 @@ export interface StateInput {
 export type StateResult =
   | { readonly found: boolean; readonly value?: unknown }
   | { readonly entries: Readonly<Record<string, unknown>> };
+
+/** Input of the mailbox's `send` handler. */
+export interface SendInput {
+  readonly workflowName: string;
+  readonly channel: string;
+  readonly message: unknown;
+}
 
 /** A state value as stored: wrapped, so that a stored `null` differs from an absent key. */
 export interface StoredValue {
@@ -109,10 +119,12 @@ export const promiseKey = (name: string) => `p:${name}`;
 /** Restate promise name of the `seq`-th message (0-based) of a channel. */
 export const messageKey = (channel: string, seq: number) => `m:${seq}:${channel}`;
 
-/** Execution-object state keys. */
-export const EXECUTION_STATE = {
-  workflowName: 'workflow',
-  invocationId: 'invocation',
-  outcome: 'outcome',
+/** Workflow promise holding the {@link ExecutionRecord}. */
+export const RECORD_PROMISE = 'execution';
+
+/** Mailbox state keys. */
+export const MAILBOX_STATE = {
+  /** The run id of the run whose messages the sequence numbers count. */
+  run: 'run',
   sequence: (channel: string) => `seq:${channel}`,
 } as const;

@@ -2,19 +2,20 @@ import type { Registry } from '@durable-runtime/core';
 import { type ExecutionOutcome, executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
 import * as restate from '@restatedev/restate-sdk';
 import { RestateEngineContext } from './engine-context.js';
+import { describeExecution, type RunExists } from './execution-record.js';
 import type { ResolvedRestateOptions } from './options.js';
 import {
-  EXECUTION_STATE,
-  type ExecutionInfo,
+  type Checked,
+  type DescribeInput,
+  type ExecutionRecord,
+  MAILBOX_STATE,
   messageKey,
+  RECORD_PROMISE,
   type RunInput,
   type RunOutput,
   type SendInput,
-  type SendResult,
   type ServiceNames,
   type SettleInput,
-  type StartInput,
-  type StartResult,
   type StateInput,
   type StateResult,
   type StoredValue,
@@ -27,10 +28,14 @@ import {
 export interface RestateServices {
   readonly names: ServiceNames;
   readonly workflow: ReturnType<typeof workflowService>;
-  readonly execution: ReturnType<typeof executionObject>;
+  readonly mailbox: ReturnType<typeof mailboxObject>;
 }
 
-export function createServices(registry: Registry, options: ResolvedRestateOptions): RestateServices {
+export function createServices(
+  registry: Registry,
+  options: ResolvedRestateOptions,
+  runExists: RunExists,
+): RestateServices {
   const names = serviceNames(options.servicePrefix);
   const { initialIntervalMs, maxIntervalMs, maxAttempts } = options.invocationRetry;
   const retryPolicy: restate.RetryPolicy = {
@@ -40,104 +45,126 @@ export function createServices(registry: Registry, options: ResolvedRestateOptio
     maxAttempts,
     onMaxAttempts: 'kill',
   };
+  const dependencies = { registry, names, runExists };
   return {
     names,
-    workflow: workflowService(registry, names, { retryPolicy, workflowRetention: options.retentionMs }),
-    execution: executionObject(names, { retryPolicy }),
+    workflow: workflowService(dependencies, { retryPolicy, workflowRetention: options.retentionMs }),
+    mailbox: mailboxObject(names, { retryPolicy }),
   };
 }
 
 const json = <T>() => restate.serde.json as restate.Serde<T>;
 
-function workflowService(registry: Registry, names: ServiceNames, options: restate.WorkflowOptions) {
+interface Dependencies {
+  readonly registry: Registry;
+  readonly names: ServiceNames;
+  readonly runExists: RunExists;
+}
+
+function workflowService({ registry, names, runExists }: Dependencies, options: restate.WorkflowOptions) {
   return restate.workflow({
     name: names.workflow,
     options,
     handlers: {
-      /** Runs the registered workflow named in the input; its outcome (also a failure) is the invocation's output. */
+      /** Records the execution, then runs the registered workflow named in the input; a failure is an outcome too. */
       run: restate.handlers.workflow.workflow(
         // A journal mismatch fails the invocation at once (protocol v7 servers); on v6 it is retried, then killed.
         { onJournalMismatchErrors: 'fail' },
-        async (ctx: restate.WorkflowContext, { workflowName, input }: RunInput): Promise<RunOutput> => {
+        async (ctx: restate.WorkflowContext, { workflowName, runId, input, delayMs }: RunInput): Promise<RunOutput> => {
+          const record: ExecutionRecord = { workflowName, invocationId: ctx.request().id, runId };
+          void ctx.promise<ExecutionRecord>(RECORD_PROMISE).resolve(record);
           let outcome: ExecutionOutcome;
           try {
-            const context = new RestateEngineContext(ctx, workflowName, registry, names);
+            const context = new RestateEngineContext(ctx, workflowName, { registry, names, runExists });
+            if (delayMs) await context.sleep(delayMs);
             const value = await executeWorkflow(registry.workflow(workflowName), context, input);
             outcome = { status: 'completed', value };
           } catch (error) {
             outcome = failureOutcome(error);
           }
-          ctx.genericSend({
-            service: names.execution,
-            method: 'finished',
-            key: ctx.key,
-            parameter: outcome,
-            inputSerde: json<ExecutionOutcome>(),
-          });
           return { workflowName, outcome };
+        },
+      ),
+      /** The execution's record; `null` while the run has not recorded itself, unless asked to wait for it. */
+      describe: restate.handlers.workflow.shared(
+        async (ctx: restate.WorkflowSharedContext, { wait }: DescribeInput): Promise<ExecutionRecord | null> => {
+          const record = ctx.promise<ExecutionRecord>(RECORD_PROMISE);
+          return (await (wait ? record.get() : record.peek())) ?? null;
         },
       ),
       /** Settles a durable promise (user promise or mailbox slot); the first settlement wins. */
       settle: restate.handlers.workflow.shared(
-        async (ctx: restate.WorkflowSharedContext, { name, settlement }: SettleInput) => {
-          try {
-            await ctx.promise(name).resolve(settlement);
-            return { settled: true };
-          } catch (error) {
-            if (error instanceof restate.TerminalError && error.code === 409) return { settled: false };
-            throw error;
-          }
-        },
+        async (ctx: restate.WorkflowSharedContext, input: SettleInput): Promise<Checked<{ settled: boolean }>> =>
+          checked(ctx, input.workflowName, async () => {
+            try {
+              await ctx.promise(input.name).resolve(input.settlement);
+              return { settled: true };
+            } catch (error) {
+              if (error instanceof restate.TerminalError && error.code === 409) return { settled: false };
+              throw error;
+            }
+          }),
       ),
       /** Reads the execution's state from outside, while it runs and after it ended. */
       state: restate.handlers.workflow.shared(
-        async (ctx: restate.WorkflowSharedContext, { key }: StateInput): Promise<StateResult> => {
-          if (key !== undefined) {
-            const stored = await ctx.get<StoredValue>(stateKey(key));
-            return stored === null ? { found: false } : { found: true, value: stored.v };
-          }
-          const entries: Record<string, unknown> = {};
-          for (const restateKey of await ctx.stateKeys()) {
-            const userKey = userStateKey(restateKey);
-            const stored = userKey === undefined ? null : await ctx.get<StoredValue>(restateKey);
-            if (userKey !== undefined && stored !== null) entries[userKey] = stored.v;
-          }
-          return { entries };
-        },
+        async (ctx: restate.WorkflowSharedContext, input: StateInput): Promise<Checked<StateResult>> =>
+          checked(ctx, input.workflowName, () => readState(ctx, input.key)),
       ),
     },
   });
 }
 
-function executionObject(names: ServiceNames, options: restate.ObjectOptions) {
+/** Runs `action` only for a recorded execution of `workflowName`. */
+async function checked<T>(
+  ctx: restate.WorkflowSharedContext,
+  workflowName: string,
+  action: () => Promise<T>,
+): Promise<Checked<T>> {
+  const record = await ctx.promise<ExecutionRecord>(RECORD_PROMISE).peek();
+  if (!record) return { execution: 'unrecorded' };
+  if (record.workflowName !== workflowName) return { execution: 'other', workflowName: record.workflowName };
+  return { execution: 'found', result: await action() };
+}
+
+async function readState(ctx: restate.WorkflowSharedContext, key: string | undefined): Promise<StateResult> {
+  if (key !== undefined) {
+    const stored = await ctx.get<StoredValue>(stateKey(key));
+    return stored === null ? { found: false } : { found: true, value: stored.v };
+  }
+  const entries: Record<string, unknown> = {};
+  for (const restateKey of await ctx.stateKeys()) {
+    const userKey = userStateKey(restateKey);
+    const stored = userKey === undefined ? null : await ctx.get<StoredValue>(restateKey);
+    if (userKey !== undefined && stored !== null) entries[userKey] = stored.v;
+  }
+  return { entries };
+}
+
+function mailboxObject(names: ServiceNames, options: restate.ObjectOptions) {
   return restate.object({
-    name: names.execution,
+    name: names.mailbox,
     options,
     handlers: {
-      /** Creates the execution once (submitting its run, after `delayMs`); later starts return the existing one. */
-      start: async (ctx: restate.ObjectContext, input: StartInput): Promise<StartResult> => {
-        const existing = await readInfo(ctx);
-        if (existing) return { ...existing, created: false };
-        const run: RunInput = { workflowName: input.workflowName, input: input.input };
-        const handle = ctx.genericSend({
-          service: names.workflow,
-          method: 'run',
-          key: ctx.key,
-          parameter: run,
-          inputSerde: json<RunInput>(),
-          ...(input.delayMs ? { delay: input.delayMs } : {}),
-        });
-        const invocationId = await handle.invocationId;
-        ctx.set(EXECUTION_STATE.workflowName, input.workflowName);
-        ctx.set(EXECUTION_STATE.invocationId, invocationId);
-        return { workflowName: input.workflowName, invocationId, created: true };
-      },
       /** Appends a message to a channel: the next sequence number of the channel names its durable promise. */
-      send: async (ctx: restate.ObjectContext, { workflowName, channel, message }: SendInput): Promise<SendResult> => {
-        if ((await ctx.get<string>(EXECUTION_STATE.workflowName)) !== workflowName) return { delivered: false };
-        const seq = (await ctx.get<number>(EXECUTION_STATE.sequence(channel))) ?? 0;
-        ctx.set(EXECUTION_STATE.sequence(channel), seq + 1);
-        const settle: SettleInput = { name: messageKey(channel, seq), settlement: { kind: 'value', value: message } };
+      send: async (
+        ctx: restate.ObjectContext,
+        { workflowName, channel, message }: SendInput,
+      ): Promise<Checked<null>> => {
+        const record = await describeExecution(ctx, names, ctx.key, false);
+        if (!record) return { execution: 'unrecorded' };
+        if (record.workflowName !== workflowName) return { execution: 'other', workflowName: record.workflowName };
+        // An id reused after its run's retention ended is a new execution: its channels start from message 0 again.
+        if ((await ctx.get<string>(MAILBOX_STATE.run)) !== record.runId) {
+          ctx.clearAll();
+          ctx.set(MAILBOX_STATE.run, record.runId);
+        }
+        const seq = (await ctx.get<number>(MAILBOX_STATE.sequence(channel))) ?? 0;
+        ctx.set(MAILBOX_STATE.sequence(channel), seq + 1);
+        const settle: SettleInput = {
+          workflowName,
+          name: messageKey(channel, seq),
+          settlement: { kind: 'value', value: message },
+        };
         ctx.genericSend({
           service: names.workflow,
           method: 'settle',
@@ -145,24 +172,8 @@ function executionObject(names: ServiceNames, options: restate.ObjectOptions) {
           parameter: settle,
           inputSerde: json(),
         });
-        return { delivered: true };
+        return { execution: 'found', result: null };
       },
-      /** Records the outcome the run reported (kept beyond the workflow's retention). */
-      finished: async (ctx: restate.ObjectContext, outcome: ExecutionOutcome) => {
-        if ((await ctx.get(EXECUTION_STATE.outcome)) === null) ctx.set(EXECUTION_STATE.outcome, outcome);
-      },
-      /** The execution, or null when none has this id. */
-      info: restate.handlers.object.shared(
-        async (ctx: restate.ObjectSharedContext): Promise<ExecutionInfo | null> => readInfo(ctx),
-      ),
     },
   });
-}
-
-async function readInfo(ctx: restate.ObjectSharedContext | restate.ObjectContext): Promise<ExecutionInfo | null> {
-  const workflowName = await ctx.get<string>(EXECUTION_STATE.workflowName);
-  if (workflowName === null) return null;
-  const invocationId = (await ctx.get<string>(EXECUTION_STATE.invocationId)) ?? '';
-  const outcome = await ctx.get<ExecutionOutcome>(EXECUTION_STATE.outcome);
-  return { workflowName, invocationId, ...(outcome === null ? {} : { outcome }) };
 }

@@ -73,7 +73,18 @@ const stubborn = defineWorkflow({
   },
 });
 
-const registry: RegistryInput = { workflows: [shout, other, child, delayer, caller, stubborn], steps: [echoStep] };
+/** Returns the first message of its inbox. */
+const listener = defineWorkflow({
+  name: 'listener',
+  async run(ctx, _input: Record<string, never>) {
+    return ctx.receive<string>('inbox');
+  },
+});
+
+const registry: RegistryInput = {
+  workflows: [shout, other, child, delayer, caller, stubborn, listener],
+  steps: [echoStep],
+};
 
 let server: RestateTestServer;
 beforeAll(async () => {
@@ -317,4 +328,42 @@ describe('non-determinism on a server with service protocol v6 (no immediate jou
       await v2.close();
     }
   });
+});
+
+describe('an execution id reused after its retention ended', () => {
+  let purging: RestateTestServer;
+  beforeAll(async () => {
+    purging = await startRestateServer({ env: { RESTATE_WORKER__CLEANUP_INTERVAL: '1s' } });
+  });
+  afterAll(async () => {
+    await purging?.stop();
+  });
+
+  test('is a new execution, whose channels start from the first message again', async () => {
+    const runtime = await createRestateRuntime(
+      {
+        ingressUrl: purging.ingressUrl,
+        adminUrl: purging.adminUrl,
+        endpointPort: 0,
+        logLevel: 'error',
+        retentionMs: 1,
+      },
+      registry,
+    );
+    try {
+      const id = uniqueId('reused');
+      const first = await runtime.start(listener, {}, { id });
+      await first.send('inbox', 'first');
+      await expect(first.result()).resolves.toBe('first');
+      await vi.waitFor(async () => expect(ExecutionNotFoundError.is(await first.status().catch((e) => e))).toBe(true), {
+        timeout: 20_000,
+        interval: 200,
+      });
+      const second = await runtime.start(listener, {}, { id });
+      await second.send('inbox', 'second');
+      await expect(second.result()).resolves.toBe('second');
+    } finally {
+      await runtime.close();
+    }
+  }, 40_000);
 });
