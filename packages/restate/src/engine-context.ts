@@ -28,7 +28,8 @@ import {
 import { runStep } from './step-runner.js';
 
 /** How long to wait before asking again about an execution whose run exists but has not recorded itself yet. */
-const UNRECORDED_RETRY_MS = 20;
+const UNRECORDED_RETRY_MS = 5;
+const MAX_UNRECORDED_RETRY_MS = 1_000;
 
 /** What the context needs besides the Restate context. */
 export interface ContextDependencies {
@@ -100,7 +101,7 @@ export class RestateEngineContext implements EngineContext {
 
   async send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
     const input: SendInput = { workflowName: target.workflowName, channel, message };
-    for (;;) {
+    for (let wait = UNRECORDED_RETRY_MS; ; wait = Math.min(wait * 2, MAX_UNRECORDED_RETRY_MS)) {
       const answer = await this.#guard(
         this.#call<SendInput, Checked<null>>(this.dependencies.names.mailbox, 'send', target.executionId, input),
       );
@@ -108,7 +109,7 @@ export class RestateEngineContext implements EngineContext {
       if (answer.execution === 'other' || !(await this.#runExists(target.executionId))) {
         throw new ExecutionNotFoundError(target.workflowName, target.executionId);
       }
-      await this.#wait(this.ctx.sleep(UNRECORDED_RETRY_MS, 'unrecorded execution'));
+      await this.#wait(this.ctx.sleep(wait, 'unrecorded execution'));
     }
   }
 
@@ -143,7 +144,7 @@ export class RestateEngineContext implements EngineContext {
     return this.ctx.rand.uuidv4();
   }
 
-  /** Submits the child's run (Restate runs it once per id) and returns its record, checking its workflow. */
+  /** Sends the child's run (Restate runs one per id) and returns its record, once written, checking its workflow. */
   async #start(request: StartRequest, delayMs: number | undefined): Promise<ExecutionRecord> {
     const { registry, names } = this.dependencies;
     registry.workflow(request.workflowName); // ValidationError for an unregistered child, as on every backend
@@ -160,13 +161,17 @@ export class RestateEngineContext implements EngineContext {
       parameter: input,
       inputSerde: restate.serde.json as restate.Serde<RunInput>,
     });
-    const record = await this.#guard(describeExecution(this.ctx, names, request.executionId, true));
-    if (record?.workflowName !== request.workflowName) {
-      throw new ValidationError(
-        `Execution id '${request.executionId}' already belongs to workflow '${record?.workflowName}', not '${request.workflowName}'`,
-      );
+    for (let wait = UNRECORDED_RETRY_MS; ; wait = Math.min(wait * 2, MAX_UNRECORDED_RETRY_MS)) {
+      const record = await this.#guard(describeExecution(this.ctx, names, request.executionId));
+      if (record?.workflowName === request.workflowName) return record;
+      if (record) {
+        throw new ValidationError(
+          `Execution id '${request.executionId}' already belongs to workflow '${record.workflowName}', not '${request.workflowName}'`,
+        );
+      }
+      // The child's run has not begun yet (it normally does within milliseconds).
+      await this.#wait(this.ctx.sleep(wait, 'unrecorded execution'));
     }
-    return record;
   }
 
   /** Whether the run of `executionId` exists, asked once through the ingress and journaled. */

@@ -1,22 +1,21 @@
 import * as restate from '@restatedev/restate-sdk';
-import type { DescribeInput, ExecutionRecord, ServiceNames } from './protocol.js';
+import type { ExecutionRecord, ServiceNames } from './protocol.js';
 
 /** Whether the run of an execution exists (asked through the ingress when the run has not recorded itself). */
 export type RunExists = (executionId: string) => Promise<boolean>;
 
-/** Calls the workflow's `describe` handler for `executionId` from a handler (see {@link DescribeInput}). */
+/** Calls the workflow's `describe` handler for `executionId` from a handler: null while the run has not recorded itself. */
 export function describeExecution(
   ctx: restate.Context,
   names: ServiceNames,
   executionId: string,
-  wait: boolean,
 ): restate.RestatePromise<ExecutionRecord | null> {
-  return ctx.genericCall<DescribeInput, ExecutionRecord | null>({
+  return ctx.genericCall<null, ExecutionRecord | null>({
     service: names.workflow,
     method: 'describe',
     key: executionId,
-    parameter: { wait },
-    inputSerde: restate.serde.json as restate.Serde<DescribeInput>,
+    parameter: null,
+    inputSerde: restate.serde.json as restate.Serde<null>,
     outputSerde: restate.serde.json as restate.Serde<ExecutionRecord | null>,
   });
 }

@@ -41,7 +41,7 @@ export class IngressClient {
 
   /** The execution's record, null while its run has not recorded itself (or for an unknown id). */
   describe(executionId: string): Promise<ExecutionRecord | null> {
-    return this.#workflow(executionId).describe({ wait: false }) as Promise<ExecutionRecord | null>;
+    return this.#workflow(executionId).describe() as Promise<ExecutionRecord | null>;
   }
 
   settle(executionId: string, input: SettleInput): Promise<Checked<{ settled: boolean }>> {

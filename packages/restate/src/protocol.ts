@@ -6,8 +6,8 @@ import type { ExecutionOutcome, PromiseSettlement } from '@durable-runtime/core/
  * fixed per deployment, so the set is static):
  *
  * - the **workflow** (`<prefix>Workflow`, key = execution id): its `run` is the execution. Restate runs it once per
- *   key, which makes starts exactly-once; its first command records the {@link ExecutionRecord} (a workflow promise,
- *   so that readers can wait for it), then it executes the registered workflow named in its input and returns the
+ *   key, which makes starts exactly-once; its first command records the {@link ExecutionRecord} in the workflow's
+ *   state (shared handlers read it without a round trip: Restate ships small state with the invocation), then it executes the registered workflow named in its input and returns the
  *   {@link ExecutionOutcome} as data (a failed or cancelled execution still completes the Restate invocation), see
  *   {@link RunOutput}. Shared handlers describe the execution, settle durable promises and read state from outside;
  *   they change nothing for an id whose run never recorded itself.
@@ -62,12 +62,6 @@ export type Checked<T> =
   | { readonly execution: 'unrecorded' }
   | { readonly execution: 'other'; readonly workflowName: string };
 
-/** Input of the workflow's shared `describe` handler. */
-export interface DescribeInput {
-  /** Waits until the run recorded itself (only for an id known to exist: it would wait forever otherwise). */
-  readonly wait: boolean;
-}
-
 /** Input of the workflow's shared `settle` handler. */
 export interface SettleInput {
   readonly workflowName: string;
@@ -119,8 +113,8 @@ export const promiseKey = (name: string) => `p:${name}`;
 /** Restate promise name of the `seq`-th message (0-based) of a channel. */
 export const messageKey = (channel: string, seq: number) => `m:${seq}:${channel}`;
 
-/** Workflow promise holding the {@link ExecutionRecord}. */
-export const RECORD_PROMISE = 'execution';
+/** Workflow state key of the {@link ExecutionRecord} (the user's keys are all prefixed, see {@link stateKey}). */
+export const RECORD_STATE = 'execution';
 
 /** Mailbox state keys. */
 export const MAILBOX_STATE = {

@@ -6,11 +6,10 @@ import { describeExecution, type RunExists } from './execution-record.js';
 import type { ResolvedRestateOptions } from './options.js';
 import {
   type Checked,
-  type DescribeInput,
   type ExecutionRecord,
   MAILBOX_STATE,
   messageKey,
-  RECORD_PROMISE,
+  RECORD_STATE,
   type RunInput,
   type RunOutput,
   type SendInput,
@@ -72,7 +71,7 @@ function workflowService({ registry, names, runExists }: Dependencies, options: 
         { onJournalMismatchErrors: 'fail' },
         async (ctx: restate.WorkflowContext, { workflowName, runId, input, delayMs }: RunInput): Promise<RunOutput> => {
           const record: ExecutionRecord = { workflowName, invocationId: ctx.request().id, runId };
-          void ctx.promise<ExecutionRecord>(RECORD_PROMISE).resolve(record);
+          ctx.set(RECORD_STATE, record);
           let outcome: ExecutionOutcome;
           try {
             const context = new RestateEngineContext(ctx, workflowName, { registry, names, runExists });
@@ -85,12 +84,10 @@ function workflowService({ registry, names, runExists }: Dependencies, options: 
           return { workflowName, outcome };
         },
       ),
-      /** The execution's record; `null` while the run has not recorded itself, unless asked to wait for it. */
+      /** The execution's record; `null` while the run has not recorded itself. */
       describe: restate.handlers.workflow.shared(
-        async (ctx: restate.WorkflowSharedContext, { wait }: DescribeInput): Promise<ExecutionRecord | null> => {
-          const record = ctx.promise<ExecutionRecord>(RECORD_PROMISE);
-          return (await (wait ? record.get() : record.peek())) ?? null;
-        },
+        async (ctx: restate.WorkflowSharedContext): Promise<ExecutionRecord | null> =>
+          ctx.get<ExecutionRecord>(RECORD_STATE),
       ),
       /** Settles a durable promise (user promise or mailbox slot); the first settlement wins. */
       settle: restate.handlers.workflow.shared(
@@ -120,7 +117,7 @@ async function checked<T>(
   workflowName: string,
   action: () => Promise<T>,
 ): Promise<Checked<T>> {
-  const record = await ctx.promise<ExecutionRecord>(RECORD_PROMISE).peek();
+  const record = await ctx.get<ExecutionRecord>(RECORD_STATE);
   if (!record) return { execution: 'unrecorded' };
   if (record.workflowName !== workflowName) return { execution: 'other', workflowName: record.workflowName };
   return { execution: 'found', result: await action() };
@@ -150,7 +147,7 @@ function mailboxObject(names: ServiceNames, options: restate.ObjectOptions) {
         ctx: restate.ObjectContext,
         { workflowName, channel, message }: SendInput,
       ): Promise<Checked<null>> => {
-        const record = await describeExecution(ctx, names, ctx.key, false);
+        const record = await describeExecution(ctx, names, ctx.key);
         if (!record) return { execution: 'unrecorded' };
         if (record.workflowName !== workflowName) return { execution: 'other', workflowName: record.workflowName };
         // An id reused after its run's retention ended is a new execution: its channels start from message 0 again.
