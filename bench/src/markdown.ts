@@ -122,7 +122,8 @@ ${resultTables(run)}
   worker or endpoint and the server (a child process) share the same cores. In-process engines (memory, Resonate
   local mode, both sides) start every sample on a fresh instance, untimed; servers keep their history.
 - **Statistics**: median and nearest-rank p99 of the samples; ratios are the adapter's median (p99) over the other
-  subject's. Latency workloads record one sample per execution; batch workloads (b, d) one per batch.
+  subject's. Latency workloads record one sample per execution; batch workloads (b, d) one per batch: 3 rounds, and more
+  (up to 9) while the measured rounds took under 30 s, so short batches get more samples (the \`n\` of each table).
 - **Not measured here**: engine servers on other machines, network latency, persistence tuning. Absolute numbers
   depend on the machine; the ratios are what carries over.
 `;

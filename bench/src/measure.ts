@@ -32,19 +32,29 @@ export async function measureWorkload(
   measuredRounds?: number,
 ): Promise<WorkloadResult> {
   const planned = workload.rounds(mode);
-  const rounds = measuredRounds === undefined ? planned : { ...planned, measured: measuredRounds };
-  const total = rounds.warmup + rounds.measured;
+  const plan = measuredRounds === undefined ? planned : { warmup: planned.warmup, measured: measuredRounds };
   const samples = new Map<string, number[]>(session.subjects.map((subject) => [subject.label, []]));
   const phase = `${engine}: ${workload.title}`;
-  for (let round = 0; round < total; round++) {
-    const warm = round < rounds.warmup;
+  let measuredSince: number | undefined;
+  const wanted = (round: number) => {
+    const measured = round - plan.warmup;
+    if (measured < plan.measured) return true;
+    const extra = plan.extra;
+    return (
+      extra !== undefined && measured < extra.rounds && performance.now() - (measuredSince ?? 0) < extra.whileUnderMs
+    );
+  };
+  let round = 0;
+  for (; wanted(round); round++) {
+    const warm = round < plan.warmup;
+    if (!warm) measuredSince ??= performance.now();
     const count = session.subjects.length;
     for (let turn = 0; turn < count; turn++) {
       const subject = session.subjects[(round + turn) % count];
       if (!subject) continue;
       progress.update(
         phase,
-        `${warm ? 'warm-up' : 'round'} ${warm ? round + 1 : round - rounds.warmup + 1}/${warm ? rounds.warmup : rounds.measured} ${subject.label}`,
+        `${warm ? 'warm-up' : 'round'} ${warm ? round + 1 : round - plan.warmup + 1}/${warm ? plan.warmup : plan.measured}${warm || !plan.extra ? '' : `+`} ${subject.label}`,
       );
       await subject.program.reset?.();
       const ms = await workload.sample(
@@ -60,6 +70,7 @@ export async function measureWorkload(
     }
   }
   clearHits();
+  const rounds = { warmup: plan.warmup, measured: round - plan.warmup };
   const subjects = Object.fromEntries(
     session.subjects.map((subject) => [
       subject.label,

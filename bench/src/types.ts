@@ -78,6 +78,11 @@ export interface SampleContext {
 export interface Rounds {
   readonly warmup: number;
   readonly measured: number;
+  /**
+   * More measured rounds, up to `rounds` in all, while the measured ones took under `whileUnderMs` together: engines
+   * whose samples are short get more of them (less noise), slow engines stay at `measured`.
+   */
+  readonly extra?: { readonly rounds: number; readonly whileUnderMs: number };
 }
 
 /** One workload: one module under src/workloads/. */
