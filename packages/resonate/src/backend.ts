@@ -13,12 +13,12 @@ import type {
   PromiseSettlement,
   StartRequest,
 } from '@durable-runtime/core/spi';
-import { Never, type Resonate } from '@resonatehq/sdk/async';
+import type { Resonate } from '@resonatehq/sdk/async';
 import { Cancellation } from './cancellation.js';
 import { Children } from './children.js';
 import type { Connection } from './connect.js';
 import type { LocalStore } from './local-store.js';
-import { outcomeOf, statusOf } from './outcomes.js';
+import { failedOutcome, outcomeOf, shapeOf, statusOf } from './outcomes.js';
 import { FOREVER_MS, PromiseStore, type StoredPromise } from './promise-store.js';
 import { Slots } from './slots.js';
 import { StateJournal } from './state-journal.js';
@@ -44,8 +44,12 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   readonly state: StateJournal;
   readonly children: Children;
   readonly group: string;
+  readonly target: string;
   readonly localStore: LocalStore | undefined;
   readonly #resonate: Resonate;
+  /** Whether this runtime runs workflows (false: client-only). */
+  readonly #worker: boolean;
+
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -54,12 +58,14 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   ) {
     this.#resonate = connection.resonate;
     this.group = connection.group;
+    this.target = connection.resonate.options({ target: connection.group }).target;
     this.localStore = connection.localStore;
-    this.store = new PromiseStore(connection.resonate.promises);
+    this.#worker = connection.worker;
+    this.store = new PromiseStore(connection.resonate.promises, connection.localStore);
     this.slots = new Slots(this.store);
-    this.cancellation = new Cancellation(this.store);
+    this.cancellation = new Cancellation(this.store, connection.localStore?.bookkeeping);
     this.state = new StateJournal(this.store);
-    this.children = new Children(this.store, this.slots);
+    this.children = new Children(this.store, this.slots, connection.localStore?.bookkeeping);
     if (connection.worker) {
       for (const workflow of registry.workflows) {
         this.#resonate.register(workflow.name, workflowFunction(workflow, this));
@@ -74,13 +80,55 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   }
 
   async outcome(ref: ExecutionRef): Promise<ExecutionOutcome> {
+    const local = this.localStore;
+    if (local) {
+      // Validated by the store's index, or by a read, before waiting.
+      if (!this.#known(ref)) await this.#root(ref);
+      return this.#localOutcome(local, ref.executionId);
+    }
     let root = await this.#root(ref);
-    while (root.state === 'pending') {
+    for (;;) {
+      const ended = outcomeOf(root);
+      if (ended) return ended;
       const handle = await this.#resonate.get(ref.executionId);
-      await handle.result().catch(() => undefined);
+      try {
+        return { status: 'completed', value: await handle.result() };
+      } catch (reason) {
+        // A rejection carries the recorded error shape; the SDK throws an Error of its own (without the value) for a
+        // cancelled or timed-out promise, and for failures of its own: the root promise tells.
+        if (!(reason instanceof Error)) return failedOutcome(shapeOf(reason));
+      }
       root = await this.#root(ref);
     }
-    return outcomeOf(root) as ExecutionOutcome;
+  }
+
+  /**
+   * Local mode: the outcome as soon as the store records the settlement of the root promise (a worker's answer to
+   * its `task.fulfill`, see LocalStore.settlement), rather than on the SDK's notice, which the in-process store sends
+   * on a timer (a millisecond or more later, and one more request and decode per wait). Every root promise of a local
+   * store is settled that way; a read every second covers any other.
+   */
+  async #localOutcome(local: LocalStore, executionId: string): Promise<ExecutionOutcome> {
+    const waiting = local.settlement(executionId);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      for (;;) {
+        const root = await this.store.get(executionId);
+        const ended = root && outcomeOf(root);
+        if (ended) return ended;
+        const record = await Promise.race([
+          waiting.settled,
+          new Promise<undefined>((resolve) => {
+            timer = setTimeout(() => resolve(undefined), 1_000);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (record) return outcomeOf(this.store.decode(record)) as ExecutionOutcome;
+      }
+    } finally {
+      clearTimeout(timer);
+      waiting.cancel();
+    }
   }
 
   async status(ref: ExecutionRef): Promise<ExecutionStatus> {
@@ -88,7 +136,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   }
 
   async settlePromise(ref: ExecutionRef, name: string, settlement: PromiseSettlement): Promise<void> {
-    await this.#root(ref);
+    await this.#check(ref);
     const clean: PromiseSettlement =
       settlement.kind === 'value'
         ? { kind: 'value', value: settlement.value }
@@ -101,7 +149,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   }
 
   async getState(ref: ExecutionRef, key: string | undefined): Promise<unknown> {
-    await this.#root(ref);
+    await this.#check(ref);
     const state = await this.state.read(ref.executionId);
     if (key === undefined) return state;
     return Object.hasOwn(state, key) ? state[key] : undefined;
@@ -124,26 +172,43 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   // ---- WorkflowHost ----
 
   async startExecution(request: StartRequest, delayMs: number | undefined): Promise<void> {
-    const existing = await this.store.get(request.executionId);
-    if (existing) {
-      const owner = existing.tags[WORKFLOW_TAG];
-      if (owner !== request.workflowName) {
+    const { executionId, workflowName } = request;
+    const local = this.localStore;
+    // Local mode: the store's index of executions answers at once (see LocalStore.claimRoot); otherwise the store.
+    const owner = local ? local.rootWorkflow(executionId) : ownerOf(await this.store.get(executionId));
+    if (owner !== undefined) {
+      if (owner !== workflowName) {
         throw new ValidationError(
-          `Execution id '${request.executionId}' already belongs to ${owner ? `workflow '${owner}'` : 'another Resonate promise'}, not to workflow '${request.workflowName}'`,
+          `Execution id '${executionId}' already belongs to ${owner ? `workflow '${owner}'` : 'another Resonate promise'}, not to workflow '${workflowName}'`,
         );
       }
       return;
     }
-    this.registry.workflow(request.workflowName);
-    const tags: Record<string, string> = { [WORKFLOW_TAG]: request.workflowName };
-    if (delayMs !== undefined && delayMs > 0) tags['resonate:delay'] = String(Date.now() + delayMs);
+    this.registry.workflow(workflowName);
+    const tags: Record<string, string> = { [WORKFLOW_TAG]: workflowName };
+    const delayed = delayMs !== undefined && delayMs > 0;
+    if (delayed) tags['resonate:delay'] = String(Date.now() + delayMs);
     const argument: WorkflowArgument = { input: request.input };
-    await this.#resonate.rpc(
-      request.executionId,
-      request.workflowName,
-      argument,
-      this.#resonate.options({ target: this.group, timeout: FOREVER_MS, retryPolicy: new Never(), tags }),
-    );
+    // No retry policy: the SDK runs a root without one exactly as with `Never` (a pass that fails is not retried in
+    // process), and the root promise's parameter stays short (every response that carries it is decoded).
+    const options = this.#resonate.options({ target: this.target, timeout: FOREVER_MS, tags });
+    if (!local) {
+      await this.#resonate.rpc(executionId, workflowName, argument, options);
+      return;
+    }
+    // From here to the store's answer, nothing awaits: the root promise exists in the store as soon as the id is
+    // claimed in the index, so a concurrent start finds both.
+    local.claimRoot(executionId, workflowName);
+    try {
+      // A local worker runs the first pass at once (`run`: it creates the root promise with its task claimed by this
+      // worker); a delayed start, or a client-only runtime, leaves the task to the store (`rpc`).
+      await (this.#worker && !delayed
+        ? this.#resonate.run(executionId, workflowName, argument, options)
+        : this.#resonate.rpc(executionId, workflowName, argument, options));
+    } catch (error) {
+      local.unclaimRoot(executionId);
+      throw error;
+    }
   }
 
   async deliverMessage(
@@ -153,13 +218,23 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     nonce: string,
     fromStart: boolean,
   ): Promise<void> {
-    await this.#root(ref);
+    await this.#check(ref);
     await this.slots.sendMessage(
       ref.executionId,
       channel,
       { kind: 'delivery', nonce, settlement: { kind: 'value', value: message } },
       fromStart,
     );
+  }
+
+  /** Whether the local store's index knows the execution as one of this workflow (then it needs no store read). */
+  #known(ref: ExecutionRef): boolean {
+    return this.localStore?.rootWorkflow(ref.executionId) === ref.workflowName;
+  }
+
+  /** Checks that the execution exists, as one of this workflow. @throws ExecutionNotFoundError */
+  async #check(ref: ExecutionRef): Promise<void> {
+    if (!this.#known(ref)) await this.#root(ref);
   }
 
   /** The root promise of an execution of this workflow. @throws ExecutionNotFoundError */
@@ -170,4 +245,9 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     }
     return root;
   }
+}
+
+/** Who owns an id: `undefined` when free, the workflow's name, or `''` for a promise that is not an execution. */
+function ownerOf(existing: StoredPromise | undefined): string | undefined {
+  return existing ? (existing.tags[WORKFLOW_TAG] ?? '') : undefined;
 }

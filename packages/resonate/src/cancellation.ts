@@ -1,4 +1,5 @@
 import { promiseIds } from './ids.js';
+import type { LocalBookkeeping } from './local-bookkeeping.js';
 import type { PromiseStore } from './promise-store.js';
 import { CANCEL_MARK } from './slots.js';
 
@@ -8,23 +9,31 @@ import { CANCEL_MARK } from './slots.js';
  * promise it is about to wait on, in the execution's wait registry (`<id>:w.<n>`), and then checks the cancel flag
  * (`<id>:cancel`). A cancellation sets the flag first and then settles every registered wait with a cancel mark.
  * Either the wait sees the flag, or the cancellation sees the wait: none is missed.
+ *
+ * In local mode the registry and the flag are kept by the in-process store itself ({@link LocalBookkeeping}, as long-lived
+ * as its promises), where registering-and-checking and flagging-and-listing are each one synchronous step.
  */
 export class Cancellation {
-  constructor(private readonly store: PromiseStore) {}
+  constructor(
+    private readonly store: PromiseStore,
+    private readonly local?: LocalBookkeeping,
+  ) {}
 
   /** Registers the `index`-th wait of an execution, then tells whether the execution was cancelled. */
   async registerWait(executionId: string, index: number, waitId: string): Promise<boolean> {
+    if (this.local) return this.local.registerWait(executionId, waitId);
     await this.store.record(promiseIds.wait(executionId, index), executionId, { wait: waitId });
-    return (await this.store.get(promiseIds.cancel(executionId))) !== undefined;
-  }
-
-  /** Whether the execution was asked to cancel. */
-  async isCancelled(executionId: string): Promise<boolean> {
     return (await this.store.get(promiseIds.cancel(executionId))) !== undefined;
   }
 
   /** Sets the cancel flag and interrupts every wait the execution registered. */
   async cancel(executionId: string): Promise<void> {
+    if (this.local) {
+      for (const waitId of this.local.cancel(executionId)) {
+        await this.store.settleOrCreate(waitId, executionId, 'rejected_canceled', CANCEL_MARK);
+      }
+      return;
+    }
     await this.store.record(promiseIds.cancel(executionId), executionId, { cancelled: true });
     for (let index = 0; ; index++) {
       const registered = await this.store.get(promiseIds.wait(executionId, index));

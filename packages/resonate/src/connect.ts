@@ -36,7 +36,7 @@ export async function connect(options: ResonateOptions): Promise<Connection> {
   const forRole = (network: ResonateNetwork) => (worker ? network : clientOnly(network));
   if (!options.url && !options.postgresUrl) {
     const localStore = options.localStore ?? new LocalStore();
-    const resonate = new Resonate({ network: forRole(localStore.attach()), group, pid, logLevel });
+    const resonate = new Resonate({ network: localStore.attach({ worker }), group, pid, logLevel });
     return { resonate, group, mode: 'local', localStore, worker };
   }
   const mode = options.url ? 'server' : 'postgres';

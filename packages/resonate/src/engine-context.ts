@@ -57,7 +57,7 @@ export class ResonateEngineContext implements EngineContext {
     readonly workflowName: string,
     readonly executionId: string,
   ) {
-    this.log = new OperationLog(ctx, executionId);
+    this.log = new OperationLog(ctx, executionId, host.target);
   }
 
   get divergence(): NonDeterminismError | undefined {
@@ -174,9 +174,9 @@ export class ResonateEngineContext implements EngineContext {
     return (await this.log.record('uuid', () => ({ value: crypto.randomUUID() }))).value;
   }
 
-  /** The last operation of a pass that ends the execution: a replay that skips operations finds another record. */
+  /** Checks, at the end of a pass that ends the execution, that it did not skip operations a replay recorded. */
   async end(): Promise<void> {
-    await this.log.record('end', () => ({}));
+    await this.log.end((id) => this.host.store.get(id));
   }
 
   async #saveState(op: string): Promise<void> {
@@ -244,8 +244,7 @@ export class ResonateEngineContext implements EngineContext {
   #waiterOptions(timeoutMs: number | undefined) {
     if (timeoutMs === undefined) return { timeout: FOREVER_MS };
     // A timer promise: Resonate resolves it (without a value) when the timeout passes, unless a delivery came first.
-    const target = this.ctx.options({ target: this.host.group }).target;
-    return { timeout: timeoutMs, tags: { 'resonate:timer': 'true', 'resonate:target': target } };
+    return { timeout: timeoutMs, tags: { 'resonate:timer': 'true', 'resonate:target': this.host.target } };
   }
 }
 

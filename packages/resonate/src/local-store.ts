@@ -1,5 +1,8 @@
-import { LocalNetwork, type Message } from '@resonatehq/sdk';
+import { LocalNetwork, type Message, type PromiseRecord } from '@resonatehq/sdk';
 import type { Resonate } from '@resonatehq/sdk/async';
+import { DeadlineTimers } from './deadline-timers.js';
+import { LocalBookkeeping } from './local-bookkeeping.js';
+import { LocalWorkerNetwork, type TaskRef } from './local-worker-network.js';
 
 /** The SDK's network interface (what `new Resonate({ network })` takes). */
 export type ResonateNetwork = NonNullable<NonNullable<ConstructorParameters<typeof Resonate>[0]>['network']>;
@@ -29,15 +32,32 @@ export function clientOnly(network: ResonateNetwork): ResonateNetwork {
  * second), shared by the runtimes of one process. Each runtime's worker attaches to it through its own network, so a
  * worker can stop, as a crashed process would, while another one takes over the same durable state: that is how
  * local mode simulates a restart. Nothing survives the process. The store runs while a worker is attached.
+ *
+ * A task message goes to one worker (the one attached last, which a restart brings), not to every worker: the
+ * others would only fail to claim it. A worker that stops hands back the tasks it holds, so that another worker
+ * resumes them at once rather than after the SDK's lease (a minute); a task handed back while no worker is attached
+ * goes to the next worker that attaches.
  */
 export class LocalStore {
   readonly #network = new LocalNetwork({ group: 'durable-runtime' });
-  readonly #workers = new Set<LocalWorkerNetwork>();
+  readonly #workers: LocalWorkerNetwork[] = [];
+  /** Execution id -> workflow name of every execution created on this store (see {@link claimRoot}). */
+  readonly #roots = new Map<string, string>();
+  /** Tasks to run that no worker could take (none was attached): the next worker that attaches gets them. */
+  readonly #undelivered = new Map<string, number>();
+  /** Who waits for the settlement of which root promise (see {@link settlement}). */
+  readonly #waiters = new Map<string, Set<(record: PromiseRecord) => void>>();
+  /** Timer promises not yet due (see {@link timer}). */
+  readonly #timers = new DeadlineTimers((id) => this.#readAtDeadline(id));
+  /** Children's watch lists and cancellation's wait registry, in local mode. */
+  readonly bookkeeping = new LocalBookkeeping();
   #running = false;
+  /** The protocol version of the SDK's requests (for the store's own requests). */
+  #protocol: string | undefined;
 
   /** A network for one worker (`new Resonate({ network })`); it joins the store on `init()`, leaves on `stop()`. */
-  attach(): ResonateNetwork {
-    return new LocalWorkerNetwork(this, this.#network);
+  attach(options: { readonly worker?: boolean } = {}): ResonateNetwork {
+    return new LocalWorkerNetwork(this, this.#network, options.worker ?? true);
   }
 
   /** Whether a worker is attached (the store's clock then ticks). */
@@ -45,64 +65,156 @@ export class LocalStore {
     return this.#running;
   }
 
+  /**
+   * @internal The workflow of an execution created on this store, or `undefined` when none has this id. Every root
+   * promise of the store is created by a runtime through {@link claimRoot} (the store is private to this process), so
+   * this index answers without a store request.
+   */
+  rootWorkflow(executionId: string): string | undefined {
+    return this.#roots.get(executionId);
+  }
+
+  /**
+   * @internal Records that the caller creates the execution now. It must create the root promise in the same
+   * synchronous run (the in-process store applies a request when it is sent), so that whoever finds the id here also
+   * finds it in the store; it calls {@link unclaimRoot} when the creation fails.
+   */
+  claimRoot(executionId: string, workflowName: string): void {
+    this.#roots.set(executionId, workflowName);
+  }
+
+  /** @internal Forgets a claim whose creation failed. */
+  unclaimRoot(executionId: string): void {
+    this.#roots.delete(executionId);
+  }
+
+  /**
+   * @internal The settlement of an execution's root promise as a worker of this store records it (its answer to the
+   * task's `task.fulfill`): the outcome without waiting for the SDK's notice, which the in-process store sends on a
+   * timer. `cancel()` when no longer interested.
+   */
+  settlement(executionId: string): { readonly settled: Promise<PromiseRecord>; cancel(): void } {
+    let resolve: (record: PromiseRecord) => void = () => undefined;
+    const promise = new Promise<PromiseRecord>((settle) => {
+      resolve = settle;
+    });
+    let waiters = this.#waiters.get(executionId);
+    if (!waiters) {
+      waiters = new Set();
+      this.#waiters.set(executionId, waiters);
+    }
+    waiters.add(resolve);
+    const cancel = () => {
+      const current = this.#waiters.get(executionId);
+      if (current?.delete(resolve) && current.size === 0) this.#waiters.delete(executionId);
+    };
+    return { settled: promise, cancel };
+  }
+
+  /**
+   * @internal Reads a promise (`undefined` when none has this id), as `resonate.promises.get` does but without the
+   * exception the SDK builds for an absent one (reads of ids that do not exist yet are common: slots, the end of a
+   * replay). `undefined` instead of a read until a worker sent its first request (the protocol version is then known)
+   * or while no worker is attached.
+   */
+  read(id: string): Promise<PromiseRecord | undefined> | undefined {
+    if (this.#protocol === undefined || !this.#running) return undefined;
+    return this.#network
+      .send({ kind: 'promise.get', head: { corrId: crypto.randomUUID(), version: this.#protocol }, data: { id } })
+      .then((response) => {
+        if (response.head.status === 200) return (response.data as { promise: PromiseRecord }).promise;
+        if (response.head.status === 404) return undefined;
+        throw new Error(
+          `Resonate local store: reading ${id} answered ${response.head.status}: ${String(response.data)}`,
+        );
+      });
+  }
+
+  /** The protocol version the workers' requests use. */
+  protocol(version: string): void {
+    this.#protocol ??= version;
+  }
+
+  /**
+   * A timer promise (a sleep, a wait's timeout) that a worker created: it is settled at its deadline. The in-process
+   * server settles timers on the tick of its clock, once a second, and settles a promise past its deadline on any
+   * request that names it: the store sends such a request (a read) at the deadline, so a sleep wakes on time rather
+   * than up to a second late. Never early: the server settles only at or after the deadline. When no worker is
+   * attached at the deadline, the clock's tick settles the timer once one is.
+   */
+  timer(id: string, timeoutAt: number): void {
+    this.#timers.arm(id, timeoutAt);
+  }
+
+  #readAtDeadline(id: string): void {
+    if (!this.#running || this.#protocol === undefined) return;
+    void this.#network.send({
+      kind: 'promise.get',
+      head: { corrId: crypto.randomUUID(), version: this.#protocol },
+      data: { id },
+    });
+  }
+
+  /** A worker's task settled its root promise. */
+  settled(record: PromiseRecord): void {
+    if (record.state === 'pending') return;
+    this.bookkeeping.forget(record.id);
+    const waiters = this.#waiters.get(record.id);
+    if (!waiters) return;
+    this.#waiters.delete(record.id);
+    for (const resolve of waiters) resolve(record);
+  }
+
   join(worker: LocalWorkerNetwork): void {
-    this.#workers.add(worker);
+    this.#workers.push(worker);
+    if (worker.takesTasks && this.#undelivered.size > 0) {
+      const tasks = [...this.#undelivered];
+      this.#undelivered.clear();
+      // After the runtime being created registered its workflows (a later macrotask than its construction).
+      setTimeout(() => {
+        for (const [id, version] of tasks) {
+          this.#dispatch({ kind: 'execute', head: {}, data: { task: { id, version } } });
+        }
+      }, 0);
+    }
     if (this.#running) return;
     this.#running = true;
-    this.#network.recv((message) => {
-      for (const attached of this.#workers) attached.deliver(message);
-    });
+    this.#network.recv((message) => this.#dispatch(message));
     void this.#network.init();
   }
 
   leave(worker: LocalWorkerNetwork): void {
-    this.#workers.delete(worker);
-    if (this.#workers.size > 0 || !this.#running) return;
+    const index = this.#workers.indexOf(worker);
+    if (index !== -1) this.#workers.splice(index, 1);
+    if (this.#workers.length > 0 || !this.#running) return;
     this.#running = false;
     // Stops the clock and drops the subscriber registered in join(); the promises stay in memory.
     void this.#network.stop();
   }
-}
 
-/** One worker's view of a {@link LocalStore}. After `stop()` it neither sends nor receives: a crashed worker. */
-class LocalWorkerNetwork implements ResonateNetwork {
-  readonly unicast: string;
-  readonly anycast: string;
-  readonly #callbacks: Array<(message: Message) => void> = [];
-  #stopped = false;
-
-  constructor(
-    private readonly store: LocalStore,
-    private readonly network: LocalNetwork,
-  ) {
-    this.unicast = network.unicast;
-    this.anycast = network.anycast;
+  /** A task that a stopping worker handed back: it goes to the next worker when no other one takes it now. */
+  handedBack(task: TaskRef): void {
+    if (!this.#workers.some((worker) => worker.takesTasks)) this.#undelivered.set(task.id, task.version);
   }
 
-  match(target: string): string {
-    return this.network.match(target);
-  }
-
-  async init(): Promise<void> {
-    if (!this.#stopped) this.store.join(this);
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    this.store.leave(this);
-  }
-
-  send: ResonateNetwork['send'] = (request) => {
-    if (this.#stopped) return Promise.reject(new Error('this Resonate worker was stopped'));
-    return this.network.send(request);
-  };
-
-  recv(callback: (message: Message) => void): void {
-    this.#callbacks.push(callback);
-  }
-
-  deliver(message: Message): void {
-    if (this.#stopped) return;
-    for (const callback of this.#callbacks) callback(message);
+  #dispatch(message: Message): void {
+    if (message.kind !== 'execute') {
+      for (const worker of this.#workers) worker.deliver(message);
+      return;
+    }
+    const { id, version } = message.data.task;
+    // The task of a timer (`ctx.sleep`, a wait with a timeout: the only promises with a target inside an execution,
+    // `<execution>:<n>`) has no function to run: the SDK would claim it only to drop it (or, when the message comes
+    // after the deadline, fail to claim it and log a warning). The timer itself settles at its deadline (see timer()).
+    if (id.includes(':')) return;
+    for (let i = this.#workers.length - 1; i >= 0; i--) {
+      const worker = this.#workers[i] as LocalWorkerNetwork;
+      if (worker.takesTasks) {
+        this.#undelivered.delete(id);
+        worker.deliver(message);
+        return;
+      }
+    }
+    this.#undelivered.set(id, version);
   }
 }

@@ -4,6 +4,9 @@ import { promiseIds } from './ids.js';
 import { FOREVER_MS } from './promise-store.js';
 import { bookkeepingRetryPolicy } from './retry-policy.js';
 
+/** The name of the end of an execution in divergence messages (and of its record, in earlier versions). */
+const END = 'end';
+
 /** The body of a recorded operation: runs in the worker (a Resonate leaf function, `ctx.run`). */
 export type Leaf<T> = (info: Info) => Promise<T> | T;
 
@@ -42,6 +45,8 @@ export class OperationLog {
   constructor(
     private readonly ctx: Context,
     readonly executionId: string,
+    /** An address (any): it spares the SDK's options builder a failed URL parse per operation. */
+    private readonly target: string,
   ) {}
 
   /** Runs (or replays) one operation; returns its recorded result. A recorded failure is thrown as recorded. */
@@ -86,6 +91,27 @@ export class OperationLog {
     }
   }
 
+  /**
+   * The end of a pass that ends the execution: fails with a divergence when a previous pass recorded an operation at
+   * the next position (a replay that stops short of the recorded operations). Only reads: `read` gets the promise at a
+   * position. An `end` record there matches: earlier versions of the adapter recorded the end as an operation.
+   */
+  async end(read: (id: string) => Promise<{ state: string; value: unknown } | undefined>): Promise<void> {
+    const gate = this.#enter();
+    if (gate) await gate;
+    try {
+      if (this.divergence) throw this.divergence;
+      const position = this.#next;
+      const found = await read(promiseIds.position(this.executionId, position));
+      if (!found) return;
+      const value = found.state === 'pending' ? undefined : found.value;
+      if (isRecorded(value) && value.op === END) return;
+      throw this.diverge(END, position, value);
+    } finally {
+      this.#leave();
+    }
+  }
+
   /** Records an infrastructure failure of an operation, and returns it to throw. */
   abort(error: Error): Error {
     this.aborted ??= error;
@@ -112,6 +138,7 @@ export class OperationLog {
         retryPolicy: options?.retryPolicy ?? bookkeepingRetryPolicy(),
         nonRetryableErrors: options?.nonRetryableErrors ?? [],
         timeout: FOREVER_MS,
+        target: this.target,
       }),
     );
     return { position, settled };

@@ -1,5 +1,6 @@
 import { Codec, type PromiseRecord } from '@resonatehq/sdk';
 import type { Resonate } from '@resonatehq/sdk/async';
+import type { LocalStore } from './local-store.js';
 
 /** A timeout that never comes: about a hundred years, in milliseconds. */
 export const FOREVER_MS = 100 * 365 * 24 * 60 * 60 * 1000;
@@ -28,12 +29,20 @@ export class PromiseStore {
   readonly #promises: Promises;
   readonly #codec = new Codec();
 
-  constructor(promises: Promises) {
+  constructor(
+    promises: Promises,
+    private readonly local?: LocalStore,
+  ) {
     this.#promises = promises;
   }
 
   /** The promise, or `undefined` when no promise has this id. */
   async get(id: string): Promise<StoredPromise | undefined> {
+    const read = this.local?.read(id);
+    if (read) {
+      const record = await read;
+      return record && this.#decode(record);
+    }
     try {
       return this.#decode(await this.#promises.get(id));
     } catch (error) {
@@ -101,15 +110,43 @@ export class PromiseStore {
     if (created.state === 'pending') await this.settle(id, 'resolved', value);
   }
 
+  /** A promise record as the SDK's store returns it, decoded. */
+  decode(record: PromiseRecord): StoredPromise {
+    return this.#decode(record);
+  }
+
+  /** Decodes `param` and `value` when read (most callers read one of them, or only the state). */
   #decode(record: PromiseRecord): StoredPromise {
-    const decoded = this.#codec.decodePromise(record);
-    return {
-      id: decoded.id,
-      state: decoded.state,
-      param: decoded.param?.data,
-      value: decoded.value?.data,
-      tags: decoded.tags ?? {},
-    };
+    return new DecodedPromise(record, this.#codec);
+  }
+}
+
+const UNREAD = Symbol('unread');
+
+class DecodedPromise implements StoredPromise {
+  readonly id: string;
+  readonly state: PromiseState;
+  readonly tags: Readonly<Record<string, string>>;
+  #param: unknown = UNREAD;
+  #value: unknown = UNREAD;
+
+  constructor(
+    private readonly record: PromiseRecord,
+    private readonly codec: Codec,
+  ) {
+    this.id = record.id;
+    this.state = record.state;
+    this.tags = record.tags ?? {};
+  }
+
+  get param(): unknown {
+    if (this.#param === UNREAD) this.#param = this.codec.decode(this.record.param);
+    return this.#param;
+  }
+
+  get value(): unknown {
+    if (this.#value === UNREAD) this.#value = this.codec.decode(this.record.value);
+    return this.#value;
   }
 }
 

@@ -14,8 +14,13 @@ export interface WorkflowHost {
   readonly cancellation: Cancellation;
   readonly state: StateJournal;
   readonly children: Children;
-  /** The worker group whose workers run this runtime's workflows (Resonate target of timers and children). */
+  /** The worker group whose workers run this runtime's workflows. */
   readonly group: string;
+  /**
+   * The group as a Resonate target (an address, what `options({ target: group }).target` gives): the target of timers
+   * and children. Passing an address spares the SDK's options builder a failed URL parse (a thrown exception) per call.
+   */
+  readonly target: string;
   /** Starts an execution once (`delayMs` defers its first run); does nothing when the id exists. */
   startExecution(request: StartRequest, delayMs: number | undefined): Promise<void>;
   /**
