@@ -17,6 +17,7 @@ import type { Resonate } from '@resonatehq/sdk/async';
 import { Cancellation } from './cancellation.js';
 import { Children } from './children.js';
 import type { Connection } from './connect.js';
+import { LeafOptions, type ResonateOptions } from './leaf-options.js';
 import type { LocalStore } from './local-store.js';
 import { failedOutcome, outcomeOf, shapeOf, statusOf } from './outcomes.js';
 import { FOREVER_MS, PromiseStore, type StoredPromise } from './promise-store.js';
@@ -45,6 +46,8 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   readonly children: Children;
   readonly group: string;
   readonly target: string;
+  readonly leafOptions: LeafOptions;
+  readonly #rootOptionsByWorkflow = new Map<string, ResonateOptions>();
   readonly localStore: LocalStore | undefined;
   readonly #resonate: Resonate;
   /** Whether this runtime runs workflows (false: client-only). */
@@ -59,6 +62,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     this.#resonate = connection.resonate;
     this.group = connection.group;
     this.target = connection.resonate.options({ target: connection.group }).target;
+    this.leafOptions = new LeafOptions((options) => connection.resonate.options(options), this.target);
     this.localStore = connection.localStore;
     this.#worker = connection.worker;
     this.store = new PromiseStore(connection.resonate.promises, connection.localStore);
@@ -185,13 +189,9 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
       return;
     }
     this.registry.workflow(workflowName);
-    const tags: Record<string, string> = { [WORKFLOW_TAG]: workflowName };
     const delayed = delayMs !== undefined && delayMs > 0;
-    if (delayed) tags['resonate:delay'] = String(Date.now() + delayMs);
     const argument: WorkflowArgument = { input: request.input };
-    // No retry policy: the SDK runs a root without one exactly as with `Never` (a pass that fails is not retried in
-    // process), and the root promise's parameter stays short (every response that carries it is decoded).
-    const options = this.#resonate.options({ target: this.target, timeout: FOREVER_MS, tags });
+    const options = delayed ? this.#rootOptions(workflowName, Date.now() + delayMs) : this.#rootOptions(workflowName);
     if (!local) {
       await this.#resonate.rpc(executionId, workflowName, argument, options);
       return;
@@ -225,6 +225,26 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
       { kind: 'delivery', nonce, settlement: { kind: 'value', value: message } },
       fromStart,
     );
+  }
+
+  /**
+   * The options of an execution's root promise (built once per workflow unless delayed: each build parses the target
+   * as a URL). No retry policy: the SDK runs a root without one exactly as with `Never` (a pass that fails is not
+   * retried in process), and the root promise's parameter stays short (every response that carries it is decoded).
+   */
+  #rootOptions(workflowName: string, startAt?: number): ResonateOptions {
+    const build = () => {
+      const tags: Record<string, string> = { [WORKFLOW_TAG]: workflowName };
+      if (startAt !== undefined) tags['resonate:delay'] = String(startAt);
+      return this.#resonate.options({ target: this.target, timeout: FOREVER_MS, tags });
+    };
+    if (startAt !== undefined) return build();
+    let options = this.#rootOptionsByWorkflow.get(workflowName);
+    if (!options) {
+      options = build();
+      this.#rootOptionsByWorkflow.set(workflowName, options);
+    }
+    return options;
   }
 
   /** Whether the local store's index knows the execution as one of this workflow (then it needs no store read). */

@@ -57,7 +57,7 @@ export class ResonateEngineContext implements EngineContext {
     readonly workflowName: string,
     readonly executionId: string,
   ) {
-    this.log = new OperationLog(ctx, executionId, host.target);
+    this.log = new OperationLog(ctx, executionId, host.leafOptions);
   }
 
   get divergence(): NonDeterminismError | undefined {
@@ -65,7 +65,13 @@ export class ResonateEngineContext implements EngineContext {
   }
 
   runStep(request: StepRequest): Promise<StepOutcome> {
-    return runStep(this.log, this.host.registry.step(request.stepName), request, this.executionId);
+    return runStep(
+      this.log,
+      this.host.leafOptions,
+      this.host.registry.step(request.stepName),
+      request,
+      this.executionId,
+    );
   }
 
   async sleep(ms: number): Promise<void> {

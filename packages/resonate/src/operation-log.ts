@@ -1,19 +1,13 @@
 import { NonDeterminismError } from '@durable-runtime/core';
-import type { Context, DurablePromise, Info, RetryPolicy } from '@resonatehq/sdk/async';
+import type { Context, DurablePromise, Info } from '@resonatehq/sdk/async';
 import { promiseIds } from './ids.js';
-import { FOREVER_MS } from './promise-store.js';
-import { bookkeepingRetryPolicy } from './retry-policy.js';
+import type { LeafOptions, ResonateOptions } from './leaf-options.js';
 
 /** The name of the end of an execution in divergence messages (and of its record, in earlier versions). */
 const END = 'end';
 
 /** The body of a recorded operation: runs in the worker (a Resonate leaf function, `ctx.run`). */
 export type Leaf<T> = (info: Info) => Promise<T> | T;
-
-export interface LeafOptions {
-  readonly retryPolicy?: RetryPolicy;
-  readonly nonRetryableErrors?: ReturnType<Context['options']>['nonRetryableErrors'];
-}
 
 /** An operation's recorded result carries the operation's name: the adapter's operation log. */
 export interface Recorded {
@@ -45,12 +39,15 @@ export class OperationLog {
   constructor(
     private readonly ctx: Context,
     readonly executionId: string,
-    /** An address (any): it spares the SDK's options builder a failed URL parse per operation. */
-    private readonly target: string,
+    private readonly options: LeafOptions,
   ) {}
 
   /** Runs (or replays) one operation; returns its recorded result. A recorded failure is thrown as recorded. */
-  async record<T extends object>(op: string, leaf: Leaf<T>, options?: LeafOptions): Promise<T & Recorded> {
+  async record<T extends object>(
+    op: string,
+    leaf: Leaf<T>,
+    options: ResonateOptions = this.options.bookkeeping,
+  ): Promise<T & Recorded> {
     const gate = this.#enter();
     if (gate) await gate;
     let issued: Issued;
@@ -77,7 +74,7 @@ export class OperationLog {
       const waitId = promiseIds.position(this.executionId, this.#next + 1);
       const recorded = await this.#recorded<T>(
         op,
-        this.#issue(op, (info) => leaf(waitId, info)),
+        this.#issue(op, (info) => leaf(waitId, info), this.options.bookkeeping),
       );
       const promise = startWaiter(recorded);
       if (!promise) return { recorded };
@@ -127,20 +124,12 @@ export class OperationLog {
     return this.divergence;
   }
 
-  #issue<T extends object>(op: string, leaf: Leaf<T>, options?: LeafOptions): Issued {
+  #issue<T extends object>(op: string, leaf: Leaf<T>, options: ResonateOptions): Issued {
     if (this.divergence) throw this.divergence;
     const position = this.#next++;
     const body = async (info: Info) => ({ ...(await leaf(info)), op });
     Object.defineProperty(body, 'name', { value: op });
-    const settled = this.ctx.run(
-      body,
-      this.ctx.options({
-        retryPolicy: options?.retryPolicy ?? bookkeepingRetryPolicy(),
-        nonRetryableErrors: options?.nonRetryableErrors ?? [],
-        timeout: FOREVER_MS,
-        target: this.target,
-      }),
-    );
+    const settled = this.ctx.run(body, options);
     return { position, settled };
   }
 

@@ -1,27 +1,9 @@
 import { type AnyStep, type ErrorShape, isNonRetryable, toErrorShape } from '@durable-runtime/core';
 import { executeStepAttempt, type StepOutcome, type StepRequest } from '@durable-runtime/core/spi';
 import type { Info } from '@resonatehq/sdk/async';
-import { isRecorded, type LeafOptions, type OperationLog } from './operation-log.js';
-import { StepRetryPolicy } from './retry-policy.js';
-
-/**
- * The last failure of a step, thrown by its leaf so that Resonate records the step's promise rejected with
- * `{ op, error, attempts }` (the SDK encodes `toJSON()`), and stops retrying it.
- */
-export class StepFailure extends Error {
-  constructor(
-    readonly op: string,
-    readonly error: ErrorShape,
-    readonly attempts: number,
-  ) {
-    super(error.message);
-    this.name = 'StepFailure';
-  }
-
-  toJSON() {
-    return { op: this.op, error: this.error, attempts: this.attempts };
-  }
-}
+import type { LeafOptions } from './leaf-options.js';
+import { isRecorded, type OperationLog } from './operation-log.js';
+import { StepFailure } from './step-failure.js';
 
 /**
  * Runs a step as one Resonate leaf (`ctx.run`) with core's retry policy mapped exactly ({@link StepRetryPolicy}):
@@ -31,6 +13,7 @@ export class StepFailure extends Error {
  */
 export async function runStep(
   log: OperationLog,
+  options: LeafOptions,
   step: AnyStep,
   request: StepRequest,
   executionId: string,
@@ -47,9 +30,8 @@ export async function runStep(
       throw error;
     }
   };
-  const options: LeafOptions = { retryPolicy: new StepRetryPolicy(request.retry), nonRetryableErrors: [StepFailure] };
   try {
-    const { value } = await log.record(op, attempt, options);
+    const { value } = await log.record(op, attempt, options.step(request.retry));
     return { ok: true, value };
   } catch (error) {
     if (!isRecorded(error)) throw error;

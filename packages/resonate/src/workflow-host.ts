@@ -2,6 +2,7 @@ import type { Registry } from '@durable-runtime/core';
 import type { ExecutionRef, StartRequest } from '@durable-runtime/core/spi';
 import type { Cancellation } from './cancellation.js';
 import type { Children } from './children.js';
+import type { LeafOptions } from './leaf-options.js';
 import type { PromiseStore } from './promise-store.js';
 import type { Slots } from './slots.js';
 import type { StateJournal } from './state-journal.js';
@@ -21,6 +22,8 @@ export interface WorkflowHost {
    * and children. Passing an address spares the SDK's options builder a failed URL parse (a thrown exception) per call.
    */
   readonly target: string;
+  /** The options of the adapter's leaves, built once. */
+  readonly leafOptions: LeafOptions;
   /** Starts an execution once (`delayMs` defers its first run); does nothing when the id exists. */
   startExecution(request: StartRequest, delayMs: number | undefined): Promise<void>;
   /**
