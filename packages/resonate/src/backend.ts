@@ -44,7 +44,6 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   readonly cancellation: Cancellation;
   readonly state: StateJournal;
   readonly children: Children;
-  readonly group: string;
   readonly target: string;
   readonly leafOptions: LeafOptions;
   readonly #rootOptionsByWorkflow = new Map<string, ResonateOptions>();
@@ -60,7 +59,6 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     readonly registry: Registry,
   ) {
     this.#resonate = connection.resonate;
-    this.group = connection.group;
     this.target = connection.resonate.options({ target: connection.group }).target;
     this.leafOptions = new LeafOptions((options) => connection.resonate.options(options), this.target);
     this.localStore = connection.localStore;

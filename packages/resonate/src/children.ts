@@ -48,17 +48,12 @@ export class Children {
   async close(executionId: string, outcome: ExecutionOutcome): Promise<void> {
     if (this.local) {
       const closed = this.local.close(executionId, outcome);
-      const delivery: Delivery = {
-        kind: 'delivery',
-        nonce: 'outcome',
-        settlement: { kind: 'value', value: closed.outcome },
-      };
       for (const waitId of closed.watchers) {
-        await this.store.settleOrCreate(waitId, originOf(waitId), 'resolved', delivery);
+        await this.store.settleOrCreate(waitId, originOf(waitId), 'resolved', outcomeDelivery(closed.outcome));
       }
       return;
     }
-    const delivery: Delivery = { kind: 'delivery', nonce: 'outcome', settlement: { kind: 'value', value: outcome } };
+    const delivery = outcomeDelivery(outcome);
     for (let index = 0; ; index++) {
       const { value } = await this.store.claim(promiseIds.watch(executionId, index), executionId, delivery);
       if (isDelivery(value)) return;
@@ -67,4 +62,9 @@ export class Children {
       }
     }
   }
+}
+
+/** What a watcher receives: the watched execution's outcome, as a delivery. */
+function outcomeDelivery(outcome: unknown): Delivery {
+  return { kind: 'delivery', nonce: 'outcome', settlement: { kind: 'value', value: outcome } };
 }

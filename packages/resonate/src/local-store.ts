@@ -147,12 +147,7 @@ export class LocalStore {
   }
 
   #readAtDeadline(id: string): void {
-    if (!this.#running || this.#protocol === undefined) return;
-    void this.#network.send({
-      kind: 'promise.get',
-      head: { corrId: crypto.randomUUID(), version: this.#protocol },
-      data: { id },
-    });
+    void this.read(id)?.catch(() => undefined);
   }
 
   /** A worker's task settled its root promise. */

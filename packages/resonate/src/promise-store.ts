@@ -41,10 +41,10 @@ export class PromiseStore {
     const read = this.local?.read(id);
     if (read) {
       const record = await read;
-      return record && this.#decode(record);
+      return record && this.decode(record);
     }
     try {
-      return this.#decode(await this.#promises.get(id));
+      return this.decode(await this.#promises.get(id));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -62,7 +62,7 @@ export class PromiseStore {
       data: encoded.data ?? '',
       tags: lineageTags(id, executionId),
     });
-    return this.#decode(record);
+    return this.decode(record);
   }
 
   /** Settles a promise; returns the winning settlement, or `undefined` when the promise does not exist. */
@@ -76,7 +76,7 @@ export class PromiseStore {
           : state === 'rejected'
             ? await this.#promises.reject(id, payload)
             : await this.#promises.cancel(id, payload);
-      return this.#decode(record);
+      return this.decode(record);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -110,13 +110,8 @@ export class PromiseStore {
     if (created.state === 'pending') await this.settle(id, 'resolved', value);
   }
 
-  /** A promise record as the SDK's store returns it, decoded. */
+  /** A promise record as the SDK's store returns it, decoded: `param` and `value` when read (most callers read one of them, or only the state). */
   decode(record: PromiseRecord): StoredPromise {
-    return this.#decode(record);
-  }
-
-  /** Decodes `param` and `value` when read (most callers read one of them, or only the state). */
-  #decode(record: PromiseRecord): StoredPromise {
     return new DecodedPromise(record, this.#codec);
   }
 }

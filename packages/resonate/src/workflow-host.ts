@@ -15,8 +15,6 @@ export interface WorkflowHost {
   readonly cancellation: Cancellation;
   readonly state: StateJournal;
   readonly children: Children;
-  /** The worker group whose workers run this runtime's workflows. */
-  readonly group: string;
   /**
    * The group as a Resonate target (an address, what `options({ target: group }).target` gives): the target of timers
    * and children. Passing an address spares the SDK's options builder a failed URL parse (a thrown exception) per call.

@@ -14,14 +14,13 @@ import type {
 } from '@durable-runtime/core/spi';
 import type { AdminClient } from './admin-client.js';
 import { restateCapabilities } from './capabilities.js';
+import { nextUnrecordedWait, UNRECORDED_WAIT } from './execution-record.js';
 import { outcomeOfFailure } from './failures.js';
 import { type IngressClient, ingressFailure } from './ingress-client.js';
 import { type Checked, type ExecutionRecord, promiseKey, type RunOutput } from './protocol.js';
 
 /** How long one attach request may block before it is sent again (HTTP clients time out long requests). */
 const ATTACH_TIMEOUT_MS = 60_000;
-/** Backoff while a run exists but has not recorded itself yet (normally a few milliseconds after its submission). */
-const UNRECORDED_RETRY_MS = { first: 5, max: 1_000 };
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -123,7 +122,7 @@ export class RestateEngineClient implements EngineClient {
 
   /** The record of an execution, once its run wrote it; undefined when no run has this id. */
   async #record(executionId: string): Promise<ExecutionRecord | undefined> {
-    for (let wait = UNRECORDED_RETRY_MS.first; ; wait = Math.min(wait * 2, UNRECORDED_RETRY_MS.max)) {
+    for (let wait = UNRECORDED_WAIT.firstMs; ; wait = nextUnrecordedWait(wait)) {
       const record = await this.ingress.describe(executionId);
       if (record) return record;
       if (!(await this.ingress.runExists(executionId))) return undefined;
@@ -133,7 +132,7 @@ export class RestateEngineClient implements EngineClient {
 
   /** Calls a handler that acts only on a recorded execution of `ref`'s workflow, until its run recorded itself. */
   async #onRecorded<T>(ref: ExecutionRef, call: () => Promise<Checked<T>>): Promise<T> {
-    for (let wait = UNRECORDED_RETRY_MS.first; ; wait = Math.min(wait * 2, UNRECORDED_RETRY_MS.max)) {
+    for (let wait = UNRECORDED_WAIT.firstMs; ; wait = nextUnrecordedWait(wait)) {
       const answer = await call();
       if (answer.execution === 'found') return answer.result;
       if (answer.execution === 'other' || !(await this.ingress.runExists(ref.executionId))) {

@@ -11,11 +11,11 @@ import type {
 } from '@durable-runtime/core/spi';
 import * as restate from '@restatedev/restate-sdk';
 import { AwaitDriver } from './await-driver.js';
-import { describeExecution, type RunExists } from './execution-record.js';
+import { describeExecution, nextUnrecordedWait, type RunExists, UNRECORDED_WAIT } from './execution-record.js';
 import { outcomeOfFailure } from './failures.js';
-import type { ExecutionRecord } from './protocol.js';
 import {
   type Checked,
+  type ExecutionRecord,
   messageKey,
   promiseKey,
   type RunInput,
@@ -26,10 +26,6 @@ import {
   stateKey,
 } from './protocol.js';
 import { runStep } from './step-runner.js';
-
-/** How long to wait before asking again about an execution whose run exists but has not recorded itself yet. */
-const UNRECORDED_RETRY_MS = 5;
-const MAX_UNRECORDED_RETRY_MS = 1_000;
 
 /** What the context needs besides the Restate context. */
 export interface ContextDependencies {
@@ -101,7 +97,7 @@ export class RestateEngineContext implements EngineContext {
 
   async send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
     const input: SendInput = { workflowName: target.workflowName, channel, message };
-    for (let wait = UNRECORDED_RETRY_MS; ; wait = Math.min(wait * 2, MAX_UNRECORDED_RETRY_MS)) {
+    for (let wait = UNRECORDED_WAIT.firstMs; ; wait = nextUnrecordedWait(wait)) {
       const answer = await this.#guard(
         this.#call<SendInput, Checked<null>>(this.dependencies.names.mailbox, 'send', target.executionId, input),
       );
@@ -161,7 +157,7 @@ export class RestateEngineContext implements EngineContext {
       parameter: input,
       inputSerde: restate.serde.json as restate.Serde<RunInput>,
     });
-    for (let wait = UNRECORDED_RETRY_MS; ; wait = Math.min(wait * 2, MAX_UNRECORDED_RETRY_MS)) {
+    for (let wait = UNRECORDED_WAIT.firstMs; ; wait = nextUnrecordedWait(wait)) {
       const record = await this.#guard(describeExecution(this.ctx, names, request.executionId));
       if (record?.workflowName === request.workflowName) return record;
       if (record) {

@@ -1,6 +1,14 @@
 import * as restate from '@restatedev/restate-sdk';
 import type { ExecutionRecord, ServiceNames } from './protocol.js';
 
+/**
+ * Backoff while a run exists but has not recorded itself yet (normally a few milliseconds after its submission):
+ * `for (let wait = UNRECORDED_WAIT.firstMs; ; wait = nextUnrecordedWait(wait))`.
+ */
+export const UNRECORDED_WAIT: { readonly firstMs: number; readonly maxMs: number } = { firstMs: 5, maxMs: 1_000 };
+
+export const nextUnrecordedWait = (ms: number): number => Math.min(ms * 2, UNRECORDED_WAIT.maxMs);
+
 /** Whether the run of an execution exists (asked through the ingress when the run has not recorded itself). */
 export type RunExists = (executionId: string) => Promise<boolean>;
 
