@@ -38,7 +38,12 @@ export async function createRuntime(config: DurableConfigInput, registry: Regist
   return createRuntimeFromClient(client, checked);
 }
 
+/** Adapters loaded so far: a process that creates runtimes again (tests, one per request) resolves each once. */
+const loadedBackends = new Map<BackendName, BackendModule>();
+
 async function loadBackend(name: BackendName): Promise<BackendModule> {
+  const cached = loadedBackends.get(name);
+  if (cached) return cached;
   const specifier = BACKEND_PACKAGES[name];
   const loaded = (await importFromCore(specifier)) ?? (await importFromApplication(specifier));
   if (!loaded) {
@@ -51,6 +56,7 @@ async function loadBackend(name: BackendName): Promise<BackendModule> {
       `${specifier} does not export createBackend(config, registry): is it a durable-runtime adapter?`,
     );
   }
+  loadedBackends.set(name, loaded as BackendModule);
   return loaded as BackendModule;
 }
 

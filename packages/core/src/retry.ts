@@ -33,6 +33,8 @@ export const DEFAULT_RETRY_POLICY: ResolvedRetryPolicy = Object.freeze({
 
 /** Fills in defaults and checks each field. @throws ValidationError naming the field. */
 export function resolveRetryPolicy(policy: RetryPolicy | undefined, where = 'retry'): ResolvedRetryPolicy {
+  // The same object every time, so that adapters can key what they derive from a policy by identity.
+  if (policy === undefined) return DEFAULT_RETRY_POLICY;
   const resolved: ResolvedRetryPolicy = {
     maxAttempts: policy?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
     initialIntervalMs:

@@ -12,6 +12,9 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  */
 export function toJson(value: unknown, where: string): unknown {
   if (value === undefined) return undefined;
+  // A string, a boolean or a finite number is its own JSON copy (but -0 reads back as 0).
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value === 0 ? 0 : value;
   assertJson(value, where, '$', new Set());
   return JSON.parse(JSON.stringify(value));
 }

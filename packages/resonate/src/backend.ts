@@ -68,10 +68,9 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     this.cancellation = new Cancellation(this.store, connection.localStore?.bookkeeping);
     this.state = new StateJournal(this.store);
     this.children = new Children(this.store, this.slots, connection.localStore?.bookkeeping);
-    if (connection.worker) {
-      for (const workflow of registry.workflows) {
-        this.#resonate.register(workflow.name, workflowFunction(workflow, this));
-      }
+    for (const workflow of registry.workflows) {
+      this.#rootOptionsByWorkflow.set(workflow.name, this.#buildRootOptions(workflow.name));
+      if (connection.worker) this.#resonate.register(workflow.name, workflowFunction(workflow, this));
     }
   }
 
@@ -231,18 +230,14 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
    * retried in process), and the root promise's parameter stays short (every response that carries it is decoded).
    */
   #rootOptions(workflowName: string, startAt?: number): ResonateOptions {
-    const build = () => {
-      const tags: Record<string, string> = { [WORKFLOW_TAG]: workflowName };
-      if (startAt !== undefined) tags['resonate:delay'] = String(startAt);
-      return this.#resonate.options({ target: this.target, timeout: FOREVER_MS, tags });
-    };
-    if (startAt !== undefined) return build();
-    let options = this.#rootOptionsByWorkflow.get(workflowName);
-    if (!options) {
-      options = build();
-      this.#rootOptionsByWorkflow.set(workflowName, options);
-    }
-    return options;
+    if (startAt !== undefined) return this.#buildRootOptions(workflowName, startAt);
+    return this.#rootOptionsByWorkflow.get(workflowName) ?? this.#buildRootOptions(workflowName);
+  }
+
+  #buildRootOptions(workflowName: string, startAt?: number): ResonateOptions {
+    const tags: Record<string, string> = { [WORKFLOW_TAG]: workflowName };
+    if (startAt !== undefined) tags['resonate:delay'] = String(startAt);
+    return this.#resonate.options({ target: this.target, timeout: FOREVER_MS, tags });
   }
 
   /** Whether the local store's index knows the execution as one of this workflow (then it needs no store read). */

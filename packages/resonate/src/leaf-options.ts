@@ -1,4 +1,4 @@
-import type { ResolvedRetryPolicy } from '@durable-runtime/core';
+import { DEFAULT_RETRY_POLICY, type ResolvedRetryPolicy } from '@durable-runtime/core';
 import type { Context } from '@resonatehq/sdk/async';
 import { FOREVER_MS } from './promise-store.js';
 import { bookkeepingRetryPolicy, StepRetryPolicy } from './retry-policy.js';
@@ -16,16 +16,20 @@ export type BuildOptions = (options: NonNullable<Parameters<Context['options']>[
 export class LeafOptions {
   readonly #steps = new Map<string, ResonateOptions>();
   readonly bookkeeping: ResonateOptions;
+  /** The options of steps with the default policy (core passes the same object for every such step). */
+  readonly #defaultStep: ResonateOptions;
 
   constructor(
     private readonly build: BuildOptions,
     private readonly target: string,
   ) {
     this.bookkeeping = build({ retryPolicy: bookkeepingRetryPolicy(), timeout: FOREVER_MS, target });
+    this.#defaultStep = this.step(DEFAULT_RETRY_POLICY);
   }
 
   /** A step's options: its retry policy, mapped exactly; its final failure is never retried. */
   step(policy: ResolvedRetryPolicy): ResonateOptions {
+    if (policy === DEFAULT_RETRY_POLICY && this.#defaultStep) return this.#defaultStep;
     const key = JSON.stringify(policy);
     let options = this.#steps.get(key);
     if (!options) {

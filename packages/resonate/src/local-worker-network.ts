@@ -17,6 +17,9 @@ import type { LocalStore, ResonateNetwork } from './local-store.js';
 type TaskFenceRes200 = Extract<TaskFenceRes, { head: { status: 200 } }>;
 type PromiseCreateRes200 = Extract<PromiseCreateRes, { head: { status: 200 } }>;
 
+/** The lease of a task that the SDK claims, unless `new Resonate({ ttl })` sets another one. */
+const SDK_LEASE_MS = 60_000;
+
 /** A task as a task message names it. */
 export interface TaskRef {
   readonly id: string;
@@ -49,6 +52,7 @@ export class LocalWorkerNetwork implements ResonateNetwork {
   /** How many held tasks this network heartbeats. */
   #beating = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #beatEveryMs = SDK_LEASE_MS / 2;
   #stopped = false;
   #protocolKnown = false;
 
@@ -71,7 +75,10 @@ export class LocalWorkerNetwork implements ResonateNetwork {
   }
 
   async init(): Promise<void> {
-    if (!this.#stopped) this.store.join(this);
+    if (this.#stopped) return;
+    this.store.join(this);
+    // Idle until a task needs it; started here rather than with the first task, which would pay for it.
+    if (this.worker) this.#startHeartbeat();
   }
 
   async stop(): Promise<void> {
@@ -166,7 +173,11 @@ export class LocalWorkerNetwork implements ResonateNetwork {
     this.#held.set(task.id, task);
     if (task.heartbeat) {
       this.#beating++;
-      this.#startHeartbeat(ttl / 2);
+      if (ttl / 2 < this.#beatEveryMs) {
+        this.#beatEveryMs = ttl / 2;
+        this.#stopHeartbeat();
+        this.#startHeartbeat();
+      }
     }
   }
 
@@ -187,10 +198,13 @@ export class LocalWorkerNetwork implements ResonateNetwork {
     if (response.head.status === 200) this.store.handedBack(task);
   }
 
-  /** Starts the heartbeat (once: it runs until the worker stops, idle while no task needs it). */
-  #startHeartbeat(everyMs: number): void {
+  /**
+   * Starts the heartbeat (once: it runs until the worker stops, idle while no task needs it), every half of the
+   * shortest lease this worker's tasks can have: the SDK's (one minute), unless a task claims a shorter one.
+   */
+  #startHeartbeat(): void {
     if (this.#heartbeat) return;
-    this.#heartbeat = setInterval(() => this.#beat(), everyMs);
+    this.#heartbeat = setInterval(() => this.#beat(), this.#beatEveryMs);
     // The lease matters only while the process runs something else: the heartbeat never keeps it alive.
     this.#heartbeat.unref();
   }
