@@ -123,7 +123,9 @@ ${resultTables(run)}
   local mode, both sides) start every sample on a fresh instance, untimed; servers keep their history.
 - **Statistics**: median and nearest-rank p99 of the samples; ratios are the adapter's median (p99) over the other
   subject's. Latency workloads record one sample per execution; batch workloads (b, d) one per batch: 3 rounds, and more
-  (up to 9) while the measured rounds took under 30 s, so short batches get more samples (the \`n\` of each table).
+  (up to 21) while the measured rounds took under 45 s, so short batches get more samples (the \`n\` of each table).
+  Start latency (c) takes 100 warm-up rounds and 200 measured, and more (up to 2,000) while under 10 s: its samples on
+  the in-process engines are a tenth of a millisecond, where a few hundred are not enough for a steady median.
 - **Not measured here**: engine servers on other machines, network latency, persistence tuning. Absolute numbers
   depend on the machine; the ratios are what carries over.
 `;

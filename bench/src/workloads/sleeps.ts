@@ -11,7 +11,7 @@ export const sleeps: Workload = {
   percentiles: false,
   rounds: (mode) =>
     mode === 'full'
-      ? { warmup: 1, measured: 3, extra: { rounds: 9, whileUnderMs: 30_000 } }
+      ? { warmup: 1, measured: 3, extra: { rounds: 21, whileUnderMs: 45_000 } }
       : { warmup: 0, measured: 1 },
   parameters: (mode) => ({ executions: countOf(mode), sleepMs: SLEEP_MS }),
   async sample({ program, id }, mode) {

@@ -15,16 +15,28 @@ export function toJson(value: unknown, where: string): unknown {
   // A string, a boolean or a finite number is its own JSON copy (but -0 reads back as 0).
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return value === 0 ? 0 : value;
-  assertJson(value, where, '$', new Set());
+  assertJson(value, where, ROOT, []);
   return JSON.parse(JSON.stringify(value));
 }
 
 /** Like {@link toJson} but only checks. */
 export function assertSerializable(value: unknown, where: string): void {
-  if (value !== undefined) assertJson(value, where, '$', new Set());
+  if (value !== undefined) assertJson(value, where, ROOT, []);
 }
 
-function assertJson(value: unknown, where: string, path: string, ancestors: Set<object>): void {
+/**
+ * Where a value sits in the checked value, built as the check descends and formatted only for an error message
+ * (formatting every path up front would cost each call a string per nested value).
+ */
+interface Path {
+  readonly parent: Path | undefined;
+  readonly key: string | number;
+}
+
+const ROOT: Path = { parent: undefined, key: '$' };
+
+/** `ancestors`: the objects being checked on the way down from the root, to find cycles. */
+function assertJson(value: unknown, where: string, path: Path, ancestors: object[]): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -49,28 +61,38 @@ function assertJson(value: unknown, where: string, path: string, ancestors: Set<
   assertJsonObject(value as object, where, path, ancestors);
 }
 
-function assertJsonObject(value: object, where: string, path: string, ancestors: Set<object>): void {
-  if (ancestors.has(value)) fail(where, path, 'the value contains a cycle');
-  ancestors.add(value);
+function assertJsonObject(value: object, where: string, path: Path, ancestors: object[]): void {
+  if (ancestors.includes(value)) fail(where, path, 'the value contains a cycle');
+  ancestors.push(value);
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      assertJson(item, where, `${path}[${index}]`, ancestors);
-    });
+    for (let index = 0; index < value.length; index++) {
+      assertJson(value[index], where, { parent: path, key: index }, ancestors);
+    }
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
       const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
       fail(where, path, `a ${kind} is not plain JSON (use plain objects, arrays, strings and numbers)`);
     }
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) assertJson(item, where, `${path}.${key}`, ancestors);
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) assertJson(item, where, { parent: path, key }, ancestors);
     }
     if (Object.getOwnPropertySymbols(value).length > 0) fail(where, path, 'symbol keys are not JSON');
   }
-  ancestors.delete(value);
+  ancestors.pop();
 }
 
-function fail(where: string, path: string, problem: string): never {
-  const at = path === '$' ? '' : ` at ${path.startsWith('$.') ? path.slice(2) : path.slice(1)}`;
-  throw new SerializationError(`Cannot serialize ${where}${at}: ${problem}`);
+/** `$`, `$.a.b`, `$[2].c`: the path as the messages name it. */
+function formatPath(path: Path): string {
+  if (!path.parent) return String(path.key);
+  const parent = formatPath(path.parent);
+  return typeof path.key === 'number' ? `${parent}[${path.key}]` : `${parent}.${path.key}`;
+}
+
+function fail(where: string, at: Path, problem: string): never {
+  const path = formatPath(at);
+  const location = path === '$' ? '' : ` at ${path.startsWith('$.') ? path.slice(2) : path.slice(1)}`;
+  throw new SerializationError(`Cannot serialize ${where}${location}: ${problem}`);
 }
