@@ -26,12 +26,26 @@ export class Cancellation {
     return (await this.store.get(promiseIds.cancel(executionId))) !== undefined;
   }
 
+  /** Whether waits register in process memory (local mode): one synchronous step, no durable operation. */
+  get inMemory(): boolean {
+    return this.local !== undefined;
+  }
+
+  /** Local mode: registers a wait and tells whether the execution was cancelled, in one synchronous step. */
+  registerWaitInMemory(executionId: string, waitId: string): boolean {
+    if (!this.local) throw new Error('internal: the wait registry of a Resonate server is not in memory');
+    return this.local.registerWait(executionId, waitId);
+  }
+
+  /** Interrupts a wait of a cancelled execution: settles its waiter with the cancel mark. */
+  async interrupt(executionId: string, waitId: string): Promise<void> {
+    await this.store.settleOrCreate(waitId, executionId, 'rejected_canceled', CANCEL_MARK);
+  }
+
   /** Sets the cancel flag and interrupts every wait the execution registered. */
   async cancel(executionId: string): Promise<void> {
     if (this.local) {
-      for (const waitId of this.local.cancel(executionId)) {
-        await this.store.settleOrCreate(waitId, executionId, 'rejected_canceled', CANCEL_MARK);
-      }
+      for (const waitId of this.local.cancel(executionId)) await this.interrupt(executionId, waitId);
       return;
     }
     await this.store.record(promiseIds.cancel(executionId), executionId, { cancelled: true });
@@ -39,9 +53,7 @@ export class Cancellation {
       const registered = await this.store.get(promiseIds.wait(executionId, index));
       if (!registered) return;
       const waitId = (registered.param as { wait?: unknown } | undefined)?.wait;
-      if (typeof waitId === 'string') {
-        await this.store.settleOrCreate(waitId, executionId, 'rejected_canceled', CANCEL_MARK);
-      }
+      if (typeof waitId === 'string') await this.interrupt(executionId, waitId);
     }
   }
 }

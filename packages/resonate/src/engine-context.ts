@@ -21,7 +21,7 @@ import type { Context, DurablePromise } from '@resonatehq/sdk/async';
 import { promiseIds } from './ids.js';
 import { OperationLog, type Waiter } from './operation-log.js';
 import { FOREVER_MS } from './promise-store.js';
-import { CANCEL_MARK, type Delivery, isCancelMark, isDelivery } from './slots.js';
+import { type Delivery, isCancelMark, isDelivery } from './slots.js';
 import type { StateSnapshot } from './state-journal.js';
 import { runStep } from './steps.js';
 import type { WorkflowHost } from './workflow-host.js';
@@ -75,13 +75,32 @@ export class ResonateEngineContext implements EngineContext {
   }
 
   async sleep(ms: number): Promise<void> {
-    const { waiter } = await this.#wait(
-      'sleep',
-      async () => undefined,
-      () => this.ctx.sleep(ms),
-    );
+    const waiter = this.host.cancellation.inMemory
+      ? await this.#localTimer(ms)
+      : (
+          await this.#wait(
+            'sleep',
+            async () => undefined,
+            () => this.ctx.sleep(ms),
+          )
+        ).waiter;
     const value = await this.#waited('sleep', waiter);
     if (value !== undefined) throw this.log.diverge('sleep', waiter?.position ?? -1, value);
+  }
+
+  /**
+   * A sleep in local mode: its timer alone, registered for cancellation in process memory. On a server the
+   * registration is a store write, which takes a leaf before the timer (see {@link #wait}); here it is one synchronous
+   * step, so a sleep costs the store one promise, as a native `ctx.sleep` does.
+   */
+  async #localTimer(ms: number): Promise<Waiter> {
+    const waiter = await this.log.waiter('sleep', () => this.ctx.sleep(ms));
+    const waitId = waiter.promise.id;
+    if (this.host.cancellation.registerWaitInMemory(this.executionId, waitId)) {
+      // Cancelled already: the timer is settled with the cancel mark, before or after the SDK creates it.
+      this.host.cancellation.interrupt(this.executionId, waitId).catch((error: Error) => this.log.abort(error));
+    }
+    return waiter;
   }
 
   async promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
@@ -211,7 +230,7 @@ export class ResonateEngineContext implements EngineContext {
         const record = await domainErrors(() => claim(waitId));
         if (record.error || record.ready !== undefined) return record;
         if (await this.host.cancellation.registerWait(this.executionId, index, waitId)) {
-          await this.host.store.settleOrCreate(waitId, this.executionId, 'rejected_canceled', CANCEL_MARK);
+          await this.host.cancellation.interrupt(this.executionId, waitId);
         }
         return {};
       },

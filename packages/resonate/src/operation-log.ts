@@ -89,6 +89,27 @@ export class OperationLog {
   }
 
   /**
+   * A wait with nothing to record before it (a sleep in local mode): the waiter alone takes the next position. A replay
+   * that finds another operation there fails when the waiter's value is checked.
+   */
+  async waiter(op: string, startWaiter: () => DurablePromise<unknown>): Promise<Waiter> {
+    const gate = this.#enter();
+    if (gate) await gate;
+    try {
+      if (this.divergence) throw this.divergence;
+      const position = this.#next++;
+      const promise = startWaiter();
+      const expected = promiseIds.position(this.executionId, position);
+      if (promise.id !== expected) {
+        throw new Error(`internal: the waiter of '${op}' got id ${promise.id}, expected ${expected}`);
+      }
+      return { promise, position };
+    } finally {
+      this.#leave();
+    }
+  }
+
+  /**
    * The end of a pass that ends the execution: fails with a divergence when a previous pass recorded an operation at
    * the next position (a replay that stops short of the recorded operations). Only reads: `read` gets the promise at a
    * position. An `end` record there matches: earlier versions of the adapter recorded the end as an operation.

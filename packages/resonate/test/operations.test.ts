@@ -89,6 +89,27 @@ const pause = defineStep('pause', async (args: { ms: number; value: number }) =>
   return args.value;
 });
 
+/** Resolved by the test: the `gate` step runs until then. */
+let openGate: () => void = () => undefined;
+let gateEntered: () => void = () => undefined;
+const gate = defineStep('gate', async () => {
+  gateEntered();
+  await new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
+  return true;
+});
+
+/** A step, then a long sleep: cancelled while the step runs, the sleep must not start waiting. */
+const lateSleeper = defineWorkflow({
+  name: 'lateSleeper',
+  async run(ctx, _input: Record<string, never>) {
+    await ctx.run(gate, undefined);
+    await ctx.sleep('1h');
+    return 'slept';
+  },
+});
+
 /** Two chains of two steps in parallel; the first chain's first step is the slower one. */
 const chains = defineWorkflow({
   name: 'chains',
@@ -138,8 +159,19 @@ const waitingParent = defineWorkflow({
 });
 
 const registry = {
-  workflows: [fanOut, rewait, shrinking, catcher, chains, chain, chainsAsChildren, childWorkflow, waitingParent],
-  steps: [tally, pause],
+  workflows: [
+    fanOut,
+    rewait,
+    shrinking,
+    catcher,
+    chains,
+    chain,
+    chainsAsChildren,
+    childWorkflow,
+    waitingParent,
+    lateSleeper,
+  ],
+  steps: [tally, pause, gate],
 };
 
 let runtime: ResonateRuntime;
@@ -272,6 +304,20 @@ describe('resonate adapter (local mode)', () => {
     await child.resolvePromise('x', 'early');
     await expect(child.result()).resolves.toBe('early');
     await expect(runtime.run(waitingParent, { childId }, { id: id('late-parent') })).resolves.toBe('early');
+  });
+
+  test('a sleep reached after the execution was cancelled ends it cancelled at once', async () => {
+    const entered = new Promise<void>((resolve) => {
+      gateEntered = resolve;
+    });
+    const handle = await runtime.start(lateSleeper, {}, { id: id('late-sleeper') });
+    await entered;
+    await handle.cancel();
+    openGate();
+    const error = await handle.result().catch((reason: unknown) => reason);
+    expect(WorkflowFailedError.is(error), String(error)).toBe(true);
+    expect((error as WorkflowFailedError).cause.name).toBe('CancelledError');
+    expect(await handle.status()).toBe('cancelled');
   });
 });
 
