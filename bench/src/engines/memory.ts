@@ -1,6 +1,6 @@
 import { adapterExports, adapterProgram } from '../adapter-program.js';
 import { floorProgram } from '../native/floor.js';
-import { RESONATE_GROWTH_NOTE, resonateNativeProgram } from '../native/resonate.js';
+import { RESONATE_GROWTH_NOTE, RESONATE_TICK_NOTE, resonateNativeProgram } from '../native/resonate.js';
 import type { Engine, Program, Subject } from '../types.js';
 
 /**
@@ -38,8 +38,7 @@ export const memoryEngine: Engine = {
       subjects,
       settleMs: 20,
       notes: [
-        'Resonate local mode ticks its timers once per second: its sleeps round up to the next tick (~1 s), which ' +
-          'is why the peer loses the sleep workload; this is Resonate behaviour, not hidden or corrected.',
+        RESONATE_TICK_NOTE,
         RESONATE_GROWTH_NOTE,
       ],
       close: () => closeAll(subjects.map((subject) => subject.program)),

@@ -1,5 +1,5 @@
 import { adapterExports, adapterProgram } from '../adapter-program.js';
-import { RESONATE_GROWTH_NOTE, resonateNativeProgram } from '../native/resonate.js';
+import { RESONATE_GROWTH_NOTE, RESONATE_TICK_NOTE, resonateNativeProgram } from '../native/resonate.js';
 import type { Engine, Subject } from '../types.js';
 
 /**
@@ -29,9 +29,7 @@ export const resonateEngine: Engine = {
       subjects,
       settleMs: 20,
       notes: [
-        'Both sides run Resonate local mode (in-process store), whose clock ticks once per second. A native sleep ' +
-          'ends on a tick, or earlier when a later request happens to name the expired timer (the server then settles ' +
-          "it); the adapter's local store sends such a request at each timer's deadline, so its sleeps end on time.",
+        RESONATE_TICK_NOTE,
         "Native results come with the SDK's notice, which the in-process store sends on a timer (about 1 ms after " +
           "the outcome is recorded); the adapter's local store resolves result() when it records the outcome.",
         RESONATE_GROWTH_NOTE,
