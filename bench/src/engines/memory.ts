@@ -37,10 +37,7 @@ export const memoryEngine: Engine = {
     return {
       subjects,
       settleMs: 20,
-      notes: [
-        RESONATE_TICK_NOTE,
-        RESONATE_GROWTH_NOTE,
-      ],
+      notes: [RESONATE_TICK_NOTE, RESONATE_GROWTH_NOTE],
       close: () => closeAll(subjects.map((subject) => subject.program)),
     };
   },
