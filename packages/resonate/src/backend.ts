@@ -231,7 +231,10 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
    */
   #rootOptions(workflowName: string, startAt?: number): ResonateOptions {
     if (startAt !== undefined) return this.#buildRootOptions(workflowName, startAt);
-    return this.#rootOptionsByWorkflow.get(workflowName) ?? this.#buildRootOptions(workflowName);
+    // Built for every registered workflow at construction; callers checked the name against the registry.
+    const options = this.#rootOptionsByWorkflow.get(workflowName);
+    if (!options) throw new Error(`internal: no root options for workflow '${workflowName}'`);
+    return options;
   }
 
   #buildRootOptions(workflowName: string, startAt?: number): ResonateOptions {

@@ -71,18 +71,14 @@ export class OperationLog {
     const gate = this.#enter();
     if (gate) await gate;
     try {
+      // The leaf takes the next position, its waiter the one after.
       const waitId = promiseIds.position(this.executionId, this.#next + 1);
       const recorded = await this.#recorded<T>(
         op,
         this.#issue(op, (info) => leaf(waitId, info), this.options.bookkeeping),
       );
       const promise = startWaiter(recorded);
-      if (!promise) return { recorded };
-      const position = this.#next++;
-      if (promise.id !== waitId) {
-        throw new Error(`internal: the waiter of '${op}' got id ${promise.id}, expected ${waitId}`);
-      }
-      return { recorded, waiter: { promise, position } };
+      return promise ? { recorded, waiter: this.#place(op, promise) } : { recorded };
     } finally {
       this.#leave();
     }
@@ -97,13 +93,7 @@ export class OperationLog {
     if (gate) await gate;
     try {
       if (this.divergence) throw this.divergence;
-      const position = this.#next++;
-      const promise = startWaiter();
-      const expected = promiseIds.position(this.executionId, position);
-      if (promise.id !== expected) {
-        throw new Error(`internal: the waiter of '${op}' got id ${promise.id}, expected ${expected}`);
-      }
-      return { promise, position };
+      return this.#place(op, startWaiter());
     } finally {
       this.#leave();
     }
@@ -143,6 +133,16 @@ export class OperationLog {
         `the workflow now runs '${op}'`,
     );
     return this.divergence;
+  }
+
+  /** Gives a waiter just created the next position, after which the SDK must have named it. */
+  #place(op: string, promise: DurablePromise<unknown>): Waiter {
+    const position = this.#next++;
+    const expected = promiseIds.position(this.executionId, position);
+    if (promise.id !== expected) {
+      throw new Error(`internal: the waiter of '${op}' got id ${promise.id}, expected ${expected}`);
+    }
+    return { promise, position };
   }
 
   #issue<T extends object>(op: string, leaf: Leaf<T>, options: ResonateOptions): Issued {
