@@ -120,7 +120,9 @@ ${resultTables(run)}
   order rotating every round, after warm-up rounds that are not recorded; so drift of the machine (other jobs, CPU
   frequency, GC) falls on every subject alike. Steps run in this process on every engine, so the client, the
   worker or endpoint and the server (a child process) share the same cores. In-process engines (memory, Resonate
-  local mode, both sides) start every sample on a fresh instance, untimed; servers keep their history.
+  local mode, both sides) start every sample on a fresh instance, untimed; servers keep their history. Batch
+  workloads (b, d) start every sample on a freshly collected heap (a full garbage collection, untimed): a batch leaves
+  tens of megabytes of garbage, and collecting it inside the next sample charged it to whichever subject came next.
 - **Statistics**: median and nearest-rank p99 of the samples; ratios are the adapter's median (p99) over the other
   subject's. Latency workloads record one sample per execution; batch workloads (b, d) one per batch: 3 rounds, and more
   (up to 21) while the measured rounds took under 45 s, so short batches get more samples (the \`n\` of each table).

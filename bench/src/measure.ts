@@ -1,3 +1,4 @@
+import { collectGarbage } from './heap.js';
 import { clearHits } from './marks.js';
 import type { Progress } from './progress.js';
 import { type Summary, summarize } from './stats.js';
@@ -57,6 +58,7 @@ export async function measureWorkload(
         `${warm ? 'warm-up' : 'round'} ${warm ? round + 1 : round - plan.warmup + 1}/${warm ? plan.warmup : plan.measured}${warm || !plan.extra ? '' : `+`} ${subject.label}`,
       );
       await subject.program.reset?.();
+      if (workload.freshHeap) collectGarbage();
       const ms = await workload.sample(
         {
           program: subject.program,

@@ -94,6 +94,11 @@ export interface Workload {
   readonly unit: string;
   /** Whether p99 over samples means something (many single-execution samples) or not (few batches). */
   readonly percentiles: boolean;
+  /**
+   * Whether every sample starts on a freshly collected heap (a full garbage collection before it, untimed). Batch
+   * workloads set it: the garbage of one batch would otherwise fall on the next subject's sample.
+   */
+  readonly freshHeap: boolean;
   rounds(mode: Mode): Rounds;
   /** The parameters of this mode, for the report (e.g. `{ executions: 500, inFlight: 50 }`). */
   parameters(mode: Mode): Readonly<Record<string, number>>;

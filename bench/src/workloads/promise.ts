@@ -11,6 +11,7 @@ export const promiseRoundTrip: Workload = {
   title: 'promise resolution round trip',
   unit: 'resolve call to result, ms',
   percentiles: true,
+  freshHeap: false,
   rounds: (mode) => (mode === 'full' ? { warmup: 5, measured: 100 } : { warmup: 2, measured: 10 }),
   parameters: () => ({}),
   async sample({ program, id, round, settleMs }) {

@@ -8,6 +8,7 @@ export const sequential: Workload = {
   title: '10 sequential steps',
   unit: 'start to result, ms',
   percentiles: true,
+  freshHeap: false,
   rounds: (mode) => (mode === 'full' ? { warmup: 10, measured: 100 } : { warmup: 2, measured: 10 }),
   parameters: () => ({ steps: STEPS }),
   async sample({ program, id, round }) {

@@ -9,6 +9,7 @@ export const sleeps: Workload = {
   title: 'concurrent short sleeps',
   unit: 'all started at once to last result, ms',
   percentiles: false,
+  freshHeap: true,
   rounds: (mode) =>
     mode === 'full'
       ? { warmup: 1, measured: 3, extra: { rounds: 21, whileUnderMs: 45_000 } }

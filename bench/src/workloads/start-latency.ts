@@ -7,6 +7,7 @@ export const startLatency: Workload = {
   title: 'start latency',
   unit: 'start call to first step running, ms',
   percentiles: true,
+  freshHeap: false,
   // Samples are short on the in-process engines: more of them (while under 10 s) steady the median.
   rounds: (mode) =>
     mode === 'full'

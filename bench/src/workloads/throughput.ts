@@ -9,6 +9,7 @@ export const throughput: Workload = {
   title: 'throughput, 3-step workflows',
   unit: 'batch time, ms',
   percentiles: false,
+  freshHeap: true,
   rounds: (mode) =>
     mode === 'full'
       ? { warmup: 1, measured: 3, extra: { rounds: 21, whileUnderMs: 45_000 } }

@@ -12,8 +12,6 @@ interface Settled {
   readonly failure?: unknown;
 }
 
-const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Lets workflow code wait for several Restate operations at once. Restate's TypeScript SDK drives one awaited Restate
  * promise at a time: two concurrent `await`s (what `Promise.all([ctx.run(a), ctx.run(b)])` does) fail the attempt
@@ -23,65 +21,67 @@ const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve)
  * go on until it waits again (one macrotask: workflow code only waits on operations of its context), and races again
  * over what is pending then. The journal decides which promise completes first on replay, and the code between two
  * races is deterministic, so a replay issues the same operations in the same order.
+ *
+ * Written with callbacks rather than async functions: every wait of every execution passes through here.
  */
 export class AwaitDriver {
   readonly #waiting: Waiter[] = [];
-  #running = false;
+  /** A turn is scheduled, or a Restate promise is being awaited. */
+  #active = false;
 
   /** Waits for a Restate promise (other promises are awaited as they are). */
   wait<T>(promise: Promise<T>): Promise<T> {
     if (!restate.isRestatePromise(promise)) return promise;
     return new Promise<T>((resolve, reject) => {
       this.#waiting.push({ promise, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.#running) {
-        this.#running = true;
-        void this.#run();
-      }
+      if (!this.#active) this.#schedule();
     });
   }
 
-  async #run(): Promise<void> {
-    try {
-      for (;;) {
-        await nextMacrotask();
-        const batch = [...this.#waiting];
-        if (batch.length === 0) return;
-        if (batch.length === 1) {
-          await this.#waitForOne(batch[0] as Waiter);
-          continue;
-        }
-        let settled: Settled;
-        try {
-          settled = await restate.RestatePromise.race(
-            batch.map((waiter, index) => waiter.promise.map((value, failure) => ({ index, value, failure }))),
-          );
-        } catch (error) {
-          // The invocation was cancelled (Restate delivers that once, to the wait in progress): every pending wait
-          // is interrupted.
-          this.#waiting.splice(0);
-          for (const waiter of batch) waiter.reject(error);
-          continue;
-        }
-        const waiter = batch[settled.index] as Waiter;
-        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
-        if (settled.failure === undefined) waiter.resolve(settled.value);
-        else waiter.reject(settled.failure);
-      }
-    } finally {
-      this.#running = false;
-    }
+  #schedule(): void {
+    this.#active = true;
+    setImmediate(this.#turn);
   }
 
-  /** The common case, one pending wait: awaited as it is (a race of one, without the combinator's cost). */
-  async #waitForOne(waiter: Waiter): Promise<void> {
-    try {
-      const value = await waiter.promise;
-      this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
-      waiter.resolve(value);
-    } catch (error) {
-      if (error instanceof restate.CancelledError) this.#waiting.splice(0);
-      else this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
-      waiter.reject(error);
+  /** Awaits the first of the pending promises. */
+  readonly #turn = (): void => {
+    const batch = [...this.#waiting];
+    if (batch.length === 0) {
+      this.#active = false;
+      return;
     }
+    if (batch.length === 1) {
+      // The common case, one pending wait: awaited as it is (a race of one, without the combinator's cost).
+      const waiter = batch[0] as Waiter;
+      waiter.promise.then(
+        (value) => this.#settle(waiter, { index: 0, value }),
+        (error) =>
+          error instanceof restate.CancelledError
+            ? this.#cancel(error)
+            : this.#settle(waiter, { index: 0, failure: error }),
+      );
+      return;
+    }
+    restate.RestatePromise.race(
+      batch.map((waiter, index) => waiter.promise.map((value, failure): Settled => ({ index, value, failure }))),
+    ).then(
+      (settled) => this.#settle(batch[settled.index] as Waiter, settled),
+      // The invocation was cancelled (Restate delivers that once, to the wait in progress): every pending wait is
+      // interrupted.
+      (error) => this.#cancel(error),
+    );
+  };
+
+  #settle(waiter: Waiter, settled: Settled): void {
+    this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+    if (settled.failure === undefined) waiter.resolve(settled.value);
+    else waiter.reject(settled.failure);
+    this.#schedule();
+  }
+
+  /** Rejects every pending wait with the invocation's cancellation. */
+  #cancel(error: unknown): void {
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
+    this.#schedule();
   }
 }

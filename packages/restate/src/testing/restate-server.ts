@@ -75,6 +75,8 @@ export async function startRestateServer(options: RestateServerOptions = {}): Pr
     RESTATE_INGRESS__BIND_PORT: String(ingress),
     RESTATE_ADMIN__BIND_PORT: String(admin),
     RESTATE_BIND_PORT: String(node),
+    // The invoker's temporary directories (one per invoker) go with the data, and are removed with it.
+    TMPDIR: dataDir,
     ...options.env,
   };
   const args = ['--no-logo', '--node-name=n1', `--base-dir=${dataDir}`];
