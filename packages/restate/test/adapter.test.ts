@@ -73,6 +73,22 @@ const stubborn = defineWorkflow({
   },
 });
 
+/**
+ * Issues its second wait while the first is already awaited (after a timer, which workflow code does not normally
+ * await): a cancellation must interrupt the second wait too.
+ */
+const latecomer = defineWorkflow({
+  name: 'latecomer',
+  async run(ctx, _input: Record<string, never>) {
+    await ctx.state.set('phase', 'waiting');
+    const first = ctx.promise('first').catch((error: Error) => error.name);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = ctx.promise('second');
+    await first;
+    return second;
+  },
+});
+
 /** Returns the first message of its inbox. */
 const listener = defineWorkflow({
   name: 'listener',
@@ -82,7 +98,7 @@ const listener = defineWorkflow({
 });
 
 const registry: RegistryInput = {
-  workflows: [shout, other, child, delayer, caller, stubborn, listener],
+  workflows: [shout, other, child, delayer, caller, stubborn, latecomer, listener],
   steps: [echoStep],
 };
 
@@ -188,6 +204,21 @@ describe('restate adapter', () => {
       const error = await handle.result().catch((e: unknown) => e);
       expect((error as WorkflowFailedError).cause?.name).toBe('CancelledError');
       expect(await handle.getState('caught')).toBe('CancelledError');
+      expect(await handle.status()).toBe('cancelled');
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  test('a cancellation interrupts a wait issued while another wait was being awaited', async () => {
+    const runtime = await createRestateRuntime(base(), registry);
+    try {
+      const handle = await runtime.start(latecomer, {}, { id: uniqueId('latecomer') });
+      await vi.waitFor(async () => expect(await handle.getState('phase')).toBe('waiting'), { timeout: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the second wait is issued 20 ms after the first
+      await handle.cancel();
+      const error = await handle.result().catch((e: unknown) => e);
+      expect((error as WorkflowFailedError).cause?.name).toBe('CancelledError');
       expect(await handle.status()).toBe('cancelled');
     } finally {
       await runtime.close();
