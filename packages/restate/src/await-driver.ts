@@ -6,8 +6,8 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-interface Settled {
-  readonly index: number;
+/** How a wait ended: a value, or a failure. */
+interface Ended {
   readonly value?: unknown;
   readonly failure?: unknown;
 }
@@ -54,28 +54,26 @@ export class AwaitDriver {
       // The common case, one pending wait: awaited as it is (a race of one, without the combinator's cost).
       const waiter = batch[0] as Waiter;
       waiter.promise.then(
-        (value) => this.#settle(waiter, { index: 0, value }),
+        (value) => this.#settle(waiter, { value }),
         (error) =>
-          error instanceof restate.CancelledError
-            ? this.#cancel(error)
-            : this.#settle(waiter, { index: 0, failure: error }),
+          error instanceof restate.CancelledError ? this.#cancel(error) : this.#settle(waiter, { failure: error }),
       );
       return;
     }
     restate.RestatePromise.race(
-      batch.map((waiter, index) => waiter.promise.map((value, failure): Settled => ({ index, value, failure }))),
+      batch.map((waiter, index) => waiter.promise.map((value, failure) => ({ index, value, failure }))),
     ).then(
-      (settled) => this.#settle(batch[settled.index] as Waiter, settled),
+      ({ index, value, failure }) => this.#settle(batch[index] as Waiter, { value, failure }),
       // The invocation was cancelled (Restate delivers that once, to the wait in progress): every pending wait is
       // interrupted.
       (error) => this.#cancel(error),
     );
   };
 
-  #settle(waiter: Waiter, settled: Settled): void {
+  #settle(waiter: Waiter, { value, failure }: Ended): void {
     this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
-    if (settled.failure === undefined) waiter.resolve(settled.value);
-    else waiter.reject(settled.failure);
+    if (failure === undefined) waiter.resolve(value);
+    else waiter.reject(failure);
     this.#schedule();
   }
 

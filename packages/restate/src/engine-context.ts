@@ -49,7 +49,7 @@ export class RestateEngineContext implements EngineContext {
   readonly #driver = new AwaitDriver();
   #cancelled = false;
   /** Next message sequence number per channel: rebuilt on replay, since receives replay identically. */
-  #cursors: Map<string, number> | undefined;
+  readonly #cursors = new Map<string, number>();
 
   constructor(
     private readonly ctx: restate.WorkflowContext,
@@ -75,10 +75,9 @@ export class RestateEngineContext implements EngineContext {
   }
 
   async receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
-    const seq = this.#cursors?.get(channel) ?? 0;
+    const seq = this.#cursors.get(channel) ?? 0;
     const message = await this.#waitFor(this.ctx.promise<PromiseSettlement>(messageKey(channel, seq)).get(), timeoutMs);
     if (!message) return { kind: 'timeout' };
-    this.#cursors ??= new Map();
     this.#cursors.set(channel, seq + 1);
     return message;
   }
