@@ -57,5 +57,21 @@ export function fingerprint(args: unknown): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return base36(4294967296 * (2097151 & h2) + (h1 >>> 0));
+}
+
+const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * `n.toString(36)` for an integer below 2^53, with exact integer steps: `Number.prototype.toString` with a radix
+ * takes its general path for fractions, which cost about 0.65 µs here, twice the rest of the fingerprint.
+ */
+function base36(n: number): string {
+  let digits = '';
+  let rest = n;
+  do {
+    digits = DIGITS.charAt(rest % 36) + digits;
+    rest = Math.floor(rest / 36);
+  } while (rest > 0);
+  return digits;
 }

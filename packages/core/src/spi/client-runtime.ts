@@ -33,7 +33,9 @@ export function createRuntimeFromClient(client: EngineClient, registry: Registry
     async start<W extends AnyWorkflow>(workflow: W, input: InputOf<W>, options?: StartOptions) {
       const ref = refOf(workflow, options?.id ?? randomExecutionId());
       const what = `input of workflow '${workflow.name}'`;
-      const parsed = toJson(parseWithSchema(workflow.input, toJson(input, what), what), what);
+      const json = toJson(input, what);
+      // A schema may transform the input: its output is checked again.
+      const parsed = workflow.input ? toJson(parseWithSchema(workflow.input, json, what), what) : json;
       await client.start({ ...ref, input: parsed });
       return createHandle<W>(client, ref);
     },

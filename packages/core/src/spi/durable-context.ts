@@ -18,7 +18,7 @@ import {
 import { type Duration, parseDuration } from '../duration.js';
 import { fromErrorShape, StepFailedError, TimeoutError, ValidationError, WorkflowFailedError } from '../errors.js';
 import { assertExecutionId, assertName, childExecutionId } from '../ids.js';
-import { resolveRetryPolicy } from '../retry.js';
+import { DEFAULT_RETRY_POLICY, type ResolvedRetryPolicy, type RetryPolicy, resolveRetryPolicy } from '../retry.js';
 import { toJson } from '../serialization.js';
 import { parseWithSchema } from '../validation.js';
 import type { EngineContext, ExecutionOutcome, WaitOutcome } from './engine.js';
@@ -65,8 +65,8 @@ export function createDurableContext(engine: EngineContext): DurableContext {
       const outcome = await engine.runStep({
         stepName: step.name,
         args: toJson(args, `arguments of step '${step.name}'`),
-        retry: resolveRetryPolicy(options?.retry, `ctx.run('${step.name}') retry`),
-        timeoutMs: optionalDuration(options?.timeout, `ctx.run('${step.name}') timeout`),
+        retry: optionalRetry(options?.retry, () => `ctx.run('${step.name}') retry`),
+        timeoutMs: optionalDuration(options?.timeout, () => `ctx.run('${step.name}') timeout`),
       });
       if (!outcome.ok) throw new StepFailedError(step.name, outcome.attempts, outcome.error);
       return outcome.value as TResult;
@@ -85,7 +85,7 @@ export function createDurableContext(engine: EngineContext): DurableContext {
 
     async promise<T>(name: string, options?: WaitOptions) {
       assertName(name, 'promise name');
-      const timeoutMs = optionalDuration(options?.timeout, `ctx.promise('${name}') timeout`);
+      const timeoutMs = optionalDuration(options?.timeout, () => `ctx.promise('${name}') timeout`);
       const outcome = await engine.promise(name, timeoutMs);
       return unwrapWait(outcome, () => `Promise '${name}' timed out after ${timeoutMs}ms`) as T;
     },
@@ -100,7 +100,7 @@ export function createDurableContext(engine: EngineContext): DurableContext {
 
     async receive<T>(channel: string, options?: WaitOptions) {
       assertName(channel, 'channel');
-      const timeoutMs = optionalDuration(options?.timeout, `ctx.receive('${channel}') timeout`);
+      const timeoutMs = optionalDuration(options?.timeout, () => `ctx.receive('${channel}') timeout`);
       const outcome = await engine.receive(channel, timeoutMs);
       return unwrapWait(outcome, () => `Receive on channel '${channel}' timed out after ${timeoutMs}ms`) as T;
     },
@@ -113,7 +113,10 @@ export function createDurableContext(engine: EngineContext): DurableContext {
 
     async start(workflow, input, options?: StartChildOptions): Promise<ChildExecution> {
       const request = childRequest(workflow, input, options, nextChildId);
-      await engine.startChild(request, optionalDuration(options?.delay, `ctx.start('${workflow.name}') delay`));
+      await engine.startChild(
+        request,
+        optionalDuration(options?.delay, () => `ctx.start('${workflow.name}') delay`),
+      );
       return { workflowName: request.workflowName, id: request.executionId };
     },
 
@@ -161,8 +164,17 @@ export function unwrapChild(outcome: ExecutionOutcome, workflowName: string, exe
   throw new WorkflowFailedError(workflowName, executionId, outcome.error);
 }
 
-function optionalDuration(duration: Duration | undefined, what: string): number | undefined {
-  return duration === undefined ? undefined : parseDuration(duration, what);
+/**
+ * `what` names the option in an error: built only when the option is set (every step of every execution passes
+ * here, most without options).
+ */
+function optionalRetry(policy: RetryPolicy | undefined, what: () => string): ResolvedRetryPolicy {
+  return policy === undefined ? DEFAULT_RETRY_POLICY : resolveRetryPolicy(policy, what());
+}
+
+/** Like {@link optionalRetry}, for a duration. */
+function optionalDuration(duration: Duration | undefined, what: () => string): number | undefined {
+  return duration === undefined ? undefined : parseDuration(duration, what());
 }
 
 function workflowNameOf(workflow: AnyWorkflow | string, what: string): string {
