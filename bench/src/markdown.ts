@@ -1,5 +1,5 @@
 import type { WorkloadResult } from './measure.js';
-import type { EngineResult, RunResult } from './results.js';
+import type { EngineResult, Ratio, RunResult } from './results.js';
 import { roundMs } from './stats.js';
 import { WORKLOADS } from './workloads/index.js';
 
@@ -22,17 +22,22 @@ function summaryTable(run: RunResult): string {
       if (engine.status !== 'measured') return engine.status;
       const found = engine.ratios?.find((r) => r.workload === workload.key && r.pair === pair);
       if (!found) return '–';
-      return found.p99 === undefined ? `${found.median}` : `${found.median} (p99 ${found.p99})`;
+      return `${ratioCell(found)}${found.p99 === undefined ? '' : ` (p99 ${found.p99})`}`;
     });
     return `| ${workload.title} | ${cells.join(' | ')} |`;
   });
   return [
-    `Ratios of medians (p99 in parentheses), adapter time over the other's: below 1 the adapter is faster; the target for adapter / native is ${run.targetRatio.toFixed(2)}.`,
+    `Ratios of medians, adapter time over the other's, with a 95% interval in brackets (p99 ratio in parentheses): below 1 the adapter is faster; the target for adapter / native is ${run.targetRatio.toFixed(2)}.`,
     '',
     `| workload | ${header.join(' | ')} |`,
     `|---|${columns.map(() => '---:').join('|')}|`,
     ...rows,
   ].join('\n');
+}
+
+/** `1.04 [0.98, 1.09]`: the ratio of medians and its 95% interval. */
+function ratioCell({ median, interval }: Ratio): string {
+  return `${median} [${interval.low}, ${interval.high}]`;
 }
 
 function engineSection(engine: EngineResult): string {
@@ -66,7 +71,7 @@ function workloadRow(engine: EngineResult, result: WorkloadResult, labels: strin
   });
   const ratios = pairs.map((pair) => {
     const found = engine.ratios?.find((r) => r.workload === result.workload && r.pair === pair);
-    return found ? `${found.median}` : '–';
+    return found ? ratioCell(found) : '–';
   });
   const parameters = Object.entries(result.parameters)
     .map(([key, value]) => `${key} ${value}`)
@@ -124,8 +129,12 @@ ${resultTables(run)}
   workloads (b, d) start every sample on a freshly collected heap (a full garbage collection, untimed): a batch leaves
   tens of megabytes of garbage, and collecting it inside the next sample charged it to whichever subject came next.
 - **Statistics**: median and nearest-rank p99 of the samples; ratios are the adapter's median (p99) over the other
-  subject's. Latency workloads record one sample per execution; batch workloads (b, d) one per batch: 3 rounds, and more
-  (up to 21) while the measured rounds took under 45 s, so short batches get more samples (the \`n\` of each table).
+  subject's. The brackets give a 95% bootstrap interval of the ratio of medians: rounds drawn with replacement (the
+  samples of one round stay together), 2,000 times; a ratio whose interval spans the target cannot be told apart from
+  it at this number of samples. The interval covers this run's sampling only: repeated runs on this machine moved
+  some ratios by more (a process's own state, such as what the JIT compiled, differs from run to run). Every sample is in results.json, in the order measured. Latency workloads record one
+  sample per execution; batch workloads (b, d) one per batch: 3 rounds, and more (up to 41) while the measured rounds
+  took under 90 s, so short batches get more samples (the \`n\` of each table).
   Start latency (c) takes 100 warm-up rounds and 200 measured, and more (up to 2,000) while under 10 s: its samples on
   the in-process engines are a tenth of a millisecond, where a few hundred are not enough for a steady median.
 - **Not measured here**: engine servers on other machines, network latency, persistence tuning. Absolute numbers

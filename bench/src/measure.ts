@@ -1,7 +1,7 @@
 import { collectGarbage } from './heap.js';
 import { clearHits } from './marks.js';
 import type { Progress } from './progress.js';
-import { type Summary, summarize } from './stats.js';
+import { roundMs, type Summary, summarize } from './stats.js';
 import type { EngineSession, Mode, Role, Workload } from './types.js';
 
 /** The samples of one workload on one engine, per subject. */
@@ -11,7 +11,9 @@ export interface WorkloadResult {
   readonly unit: string;
   readonly parameters: Readonly<Record<string, number>>;
   readonly rounds: { readonly warmup: number; readonly measured: number };
-  readonly subjects: Readonly<Record<string, { readonly role: Role; readonly summary: Summary }>>;
+  readonly subjects: Readonly<
+    Record<string, { readonly role: Role; readonly summary: Summary; readonly samples: readonly number[] }>
+  >;
   readonly percentiles: boolean;
   readonly derived?: Readonly<Record<string, { readonly label: string; readonly value: number }>>;
 }
@@ -76,7 +78,12 @@ export async function measureWorkload(
   const subjects = Object.fromEntries(
     session.subjects.map((subject) => [
       subject.label,
-      { role: subject.role, summary: summarize(samples.get(subject.label) ?? []) },
+      {
+        role: subject.role,
+        summary: summarize(samples.get(subject.label) ?? []),
+        // In the order measured: sample i of every subject comes from round i.
+        samples: (samples.get(subject.label) ?? []).map(roundMs),
+      },
     ]),
   );
   const derived = workload.derived

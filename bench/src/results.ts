@@ -1,6 +1,6 @@
 import type { Machine } from './machine.js';
 import type { WorkloadResult } from './measure.js';
-import { ratio } from './stats.js';
+import { ratio, ratioInterval } from './stats.js';
 import type { Mode, Role } from './types.js';
 
 /** The target of the adapters: at most this much slower than the engine's own SDK. */
@@ -12,6 +12,8 @@ export interface Ratio {
   /** e.g. `adapter / native`, `memory / peer`, `memory / floor`. */
   readonly pair: string;
   readonly median: number;
+  /** 95% bootstrap interval of the ratio of medians (see `ratioInterval`). */
+  readonly interval: { readonly low: number; readonly high: number };
   readonly p99?: number;
 }
 
@@ -45,13 +47,14 @@ export function ratiosOf(workloads: readonly WorkloadResult[]): Ratio[] {
     const entries = Object.entries(result.subjects);
     const adapter = entries.find(([, subject]) => subject.role === 'adapter');
     if (!adapter) continue;
-    const [adapterLabel, { summary: mine }] = adapter;
+    const [adapterLabel, { summary: mine, samples: mySamples }] = adapter;
     for (const [, other] of entries) {
       if (other.role === 'adapter') continue;
       ratios.push({
         workload: result.workload,
         pair: `${adapterLabel} / ${other.role}`,
         median: ratio(mine.median, other.summary.median),
+        interval: ratioInterval(mySamples, other.samples),
         ...(result.percentiles ? { p99: ratio(mine.p99, other.summary.p99) } : {}),
       });
     }

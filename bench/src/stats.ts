@@ -20,6 +20,44 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
+/**
+ * A 95% bootstrap interval of `median(a) / median(b)`, where `a[i]` and `b[i]` were measured in the same round:
+ * rounds are drawn with replacement (the two samples of a round stay together, so the machine's drift between
+ * rounds stays paired) and the ratio recomputed, 2,000 times. Seeded, so the same samples give the same interval.
+ */
+export function ratioInterval(a: readonly number[], b: readonly number[]): { low: number; high: number } {
+  const rounds = Math.min(a.length, b.length);
+  if (rounds === 0) return { low: Number.NaN, high: Number.NaN };
+  const random = seededRandom(rounds);
+  const ratios: number[] = [];
+  const drawnA: number[] = new Array(rounds);
+  const drawnB: number[] = new Array(rounds);
+  for (let resample = 0; resample < 2_000; resample++) {
+    for (let i = 0; i < rounds; i++) {
+      const round = Math.floor(random() * rounds);
+      drawnA[i] = a[round] as number;
+      drawnB[i] = b[round] as number;
+    }
+    ratios.push(median(sortedCopy(drawnA)) / median(sortedCopy(drawnB)));
+  }
+  ratios.sort((x, y) => x - y);
+  return { low: Math.round((ratios[49] as number) * 100) / 100, high: Math.round((ratios[1949] as number) * 100) / 100 };
+}
+
+const sortedCopy = (values: readonly number[]) => [...values].sort((x, y) => x - y);
+
+/** mulberry32: a small, fast generator; the statistics need repeatability, not cryptographic quality. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function median(sorted: readonly number[]): number {
   if (sorted.length === 0) return Number.NaN;
   const middle = Math.floor(sorted.length / 2);

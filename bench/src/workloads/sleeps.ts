@@ -12,7 +12,7 @@ export const sleeps: Workload = {
   freshHeap: true,
   rounds: (mode) =>
     mode === 'full'
-      ? { warmup: 1, measured: 3, extra: { rounds: 21, whileUnderMs: 45_000 } }
+      ? { warmup: 1, measured: 3, extra: { rounds: 41, whileUnderMs: 90_000 } }
       : { warmup: 0, measured: 1 },
   parameters: (mode) => ({ executions: countOf(mode), sleepMs: SLEEP_MS }),
   async sample({ program, id }, mode) {
