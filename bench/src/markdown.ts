@@ -37,7 +37,8 @@ function summaryTable(run: RunResult): string {
 
 /** `1.04 [0.98, 1.09]`: the ratio of medians and its 95% interval. */
 function ratioCell({ median, interval }: Ratio): string {
-  return `${median} [${interval.low}, ${interval.high}]`;
+  const two = (value: number) => value.toFixed(2);
+  return `${two(median)} [${two(interval.low)}, ${two(interval.high)}]`;
 }
 
 function engineSection(engine: EngineResult): string {

@@ -1,7 +1,7 @@
 import { collectGarbage } from './heap.js';
 import { clearHits } from './marks.js';
 import type { Progress } from './progress.js';
-import { roundMs, type Summary, summarize } from './stats.js';
+import { significant, type Summary, summarize } from './stats.js';
 import type { EngineSession, Mode, Role, Workload } from './types.js';
 
 /** The samples of one workload on one engine, per subject. */
@@ -82,7 +82,7 @@ export async function measureWorkload(
         role: subject.role,
         summary: summarize(samples.get(subject.label) ?? []),
         // In the order measured: sample i of every subject comes from round i.
-        samples: (samples.get(subject.label) ?? []).map(roundMs),
+        samples: (samples.get(subject.label) ?? []).map(significant),
       },
     ]),
   );

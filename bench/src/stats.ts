@@ -41,7 +41,8 @@ export function ratioInterval(a: readonly number[], b: readonly number[]): { low
     ratios.push(median(sortedCopy(drawnA)) / median(sortedCopy(drawnB)));
   }
   ratios.sort((x, y) => x - y);
-  return { low: Math.round((ratios[49] as number) * 100) / 100, high: Math.round((ratios[1949] as number) * 100) / 100 };
+  const at = (index: number) => Math.round((ratios[index] as number) * 100) / 100;
+  return { low: at(49), high: at(1949) };
 }
 
 const sortedCopy = (values: readonly number[]) => [...values].sort((x, y) => x - y);
@@ -69,6 +70,11 @@ function median(sorted: readonly number[]): number {
 /** `a / b` rounded to two decimals. */
 export function ratio(a: number, b: number): number {
   return Math.round((a / b) * 100) / 100;
+}
+
+/** A sample as results.json keeps it: four significant digits (sub-millisecond samples keep their precision). */
+export function significant(ms: number): number {
+  return Number(ms.toPrecision(4));
 }
 
 /** Milliseconds with three significant digits (at least one decimal below 100). */
