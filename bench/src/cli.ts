@@ -11,6 +11,8 @@ export interface Options {
   readonly rounds: number | undefined;
   /** Write results.json and README.md even for a quick or partial run. */
   readonly write: boolean;
+  /** Internal (`--engine-result <file>`): measure the named engines in this process and write their results there. */
+  readonly engineResult: string | undefined;
 }
 
 export const USAGE = `usage: node bench/dist/run.js [--quick] [--engines <list>] [--workloads <list>] [--rounds <n>] [--write]
@@ -32,12 +34,14 @@ export function parseOptions(
   let workloads: string[] | undefined;
   let rounds: number | undefined;
   let write = false;
+  let engineResult: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') continue;
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--quick') mode = 'quick';
     else if (arg === '--write') write = true;
+    else if (arg === '--engine-result') engineResult = argv[++i];
     else if (arg === '--engines' || arg.startsWith('--engines=')) {
       engines = list(arg, arg.includes('=') ? undefined : argv[++i], known.engines);
     } else if (arg === '--workloads' || arg.startsWith('--workloads=')) {
@@ -49,7 +53,7 @@ export function parseOptions(
       throw new Error(`unknown argument ${arg}\n${USAGE}`);
     }
   }
-  return { mode, engines, workloads, rounds, write };
+  return { mode, engines, workloads, rounds, write, engineResult };
 }
 
 /** The names of `--flag a,b` or `--flag=a,b`, each checked against `known`. */

@@ -124,7 +124,9 @@ ${resultTables(run)}
   local mode, and with the floor: the same step functions called by plain async code.
 - **Interleaving**: all subjects of an engine live in one process and take turns, one sample each per round, the
   order rotating every round, after warm-up rounds that are not recorded; so drift of the machine (other jobs, CPU
-  frequency, GC) falls on every subject alike. Steps run in this process on every engine, so the client, the
+  frequency, GC) falls on every subject alike. Each engine is measured in a process of its own, so what one engine's
+  SDKs leave behind (compiled code, heap, threads) does not weigh on the next, and \`--engines x\` measures an engine
+  as a full run does. Steps run in this process on every engine, so the client, the
   worker or endpoint and the server (a child process) share the same cores. In-process engines (memory, Resonate
   local mode, both sides) start every sample on a fresh instance, untimed; servers keep their history. Batch
   workloads (b, d) start every sample on a freshly collected heap (a full garbage collection, untimed): a batch leaves

@@ -1,7 +1,7 @@
 import { collectGarbage } from './heap.js';
 import { clearHits } from './marks.js';
 import type { Progress } from './progress.js';
-import { significant, type Summary, summarize } from './stats.js';
+import { type Summary, significant, summarize } from './stats.js';
 import type { EngineSession, Mode, Role, Workload } from './types.js';
 
 /** The samples of one workload on one engine, per subject. */

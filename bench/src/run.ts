@@ -1,10 +1,11 @@
 /**
- * `pnpm bench`: every engine, through durable-runtime and through its own SDK, interleaved in one process.
+ * `pnpm bench`: every engine, through durable-runtime and through its own SDK, interleaved in one process per engine.
  * Tables go to stdout, progress to stderr; a full run over every engine writes results.json and README.md.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, USAGE } from './cli.js';
+import { measureInOwnProcess } from './engine-process.js';
 import { ENGINES } from './engines/index.js';
 import { currentLoad, describeMachine } from './machine.js';
 import { readme, resultTables } from './markdown.js';
@@ -26,8 +27,20 @@ const options = parsed;
 const started = performance.now();
 const progress = new Progress();
 const machine = describeMachine();
-const engines: EngineResult[] = [];
 
+if (options.engineResult !== undefined) {
+  // A measuring process (see engine-process.ts): the named engines, here; the results to the given file.
+  const measured: EngineResult[] = [];
+  for (const engine of ENGINES.filter((e) => options.engines?.includes(e.name))) {
+    const availability = await engine.availability();
+    measured.push(await measureSafely(engine, availability.landed ? undefined : availability.reason));
+  }
+  progress.done();
+  writeFileSync(options.engineResult, JSON.stringify(measured));
+  process.exit(0);
+}
+
+const engines: EngineResult[] = [];
 for (const engine of ENGINES) {
   const named = options.engines?.includes(engine.name) ?? false;
   if (options.engines && !named) continue;
@@ -37,13 +50,9 @@ for (const engine of ENGINES) {
     engines.push({ engine: engine.name, status: 'not landed', reason: availability.reason });
     continue;
   }
-  try {
-    engines.push(await measureEngine(engine, availability.landed ? undefined : availability.reason, options.mode));
-  } catch (error) {
-    const reason = (error as Error).stack ?? String(error);
-    progress.log(`${engine.name}: failed: ${reason}`);
-    engines.push({ engine: engine.name, status: 'failed', reason: (error as Error).message });
-  }
+  const result = await measureInOwnProcess(engine.name, options);
+  if (result.status === 'failed') progress.log(`${engine.name}: failed: ${result.reason}`);
+  engines.push(result);
 }
 progress.done();
 
@@ -74,6 +83,16 @@ if (complete || options.write) {
 }
 // Engine SDKs may keep handles open after close (native runtimes, sockets): the run is over.
 process.exit(engines.some((engine) => engine.status === 'failed') ? 1 : 0);
+
+/** {@link measureEngine}, a failure included in the results. */
+async function measureSafely(engine: Engine, missingAdapter: string | undefined): Promise<EngineResult> {
+  try {
+    return await measureEngine(engine, missingAdapter, options.mode);
+  } catch (error) {
+    progress.log(`${engine.name}: failed: ${(error as Error).stack ?? String(error)}`);
+    return { engine: engine.name, status: 'failed', reason: (error as Error).message };
+  }
+}
 
 /** Opens an engine, runs every workload on its subjects, closes it. `missingAdapter`: measure the native side. */
 async function measureEngine(engine: Engine, missingAdapter: string | undefined, mode: Mode): Promise<EngineResult> {
