@@ -135,9 +135,10 @@ ${resultTables(run)}
   subject's. The brackets give a 95% bootstrap interval of the ratio of medians: rounds drawn with replacement (the
   samples of one round stay together), 2,000 times; a ratio whose interval spans the target cannot be told apart from
   it at this number of samples. The interval covers this run's sampling only: repeated runs on this machine moved
-  some ratios by more (a process's own state, such as what the JIT compiled, differs from run to run). Every sample is in results.json, in the order measured. Latency workloads record one
-  sample per execution; batch workloads (b, d) one per batch: 3 rounds, and more (up to 41) while the measured rounds
-  took under 90 s, so short batches get more samples (the \`n\` of each table).
+  some ratios by more (a process's own state, such as what the JIT compiled, differs from run to run). Every sample
+  is in results.json, in the order measured. Latency workloads record one sample per execution; batch workloads
+  (b, d) one per batch: 3 rounds, and more (up to 41) while the measured rounds took under 90 s, so short batches
+  get more samples (the \`n\` of each table).
   Start latency (c) takes 100 warm-up rounds and 200 measured, and more (up to 2,000) while under 10 s: its samples on
   the in-process engines are a tenth of a millisecond, where a few hundred are not enough for a steady median.
 - **Not measured here**: engine servers on other machines, network latency, persistence tuning. Absolute numbers
