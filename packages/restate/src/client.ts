@@ -19,9 +19,6 @@ import { outcomeOfFailure } from './failures.js';
 import { type IngressClient, ingressFailure } from './ingress-client.js';
 import { type Checked, type ExecutionRecord, promiseKey, type RunOutput } from './protocol.js';
 
-/** How long one attach request may block before it is sent again (HTTP clients time out long requests). */
-const ATTACH_TIMEOUT_MS = 60_000;
-
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -51,20 +48,12 @@ export class RestateEngineClient implements EngineClient {
     }
   }
 
-  async outcome(ref: ExecutionRef): Promise<ExecutionOutcome> {
-    for (;;) {
-      try {
-        return this.#checked(ref, await this.ingress.attach(ref.executionId, ATTACH_TIMEOUT_MS));
-      } catch (error) {
-        const failure = ingressFailure(error);
-        if (failure?.status === 404) throw new ExecutionNotFoundError(ref.workflowName, ref.executionId);
-        if (failure?.source === 'invocation') {
-          await this.#find(ref);
-          return outcomeOfFailure(failure.code, failure.message);
-        }
-        if (failure || !isTimeout(error)) throw error;
-      }
-    }
+  // Chained rather than awaited: a caller waiting for a long execution keeps no suspended frame of this method alive.
+  outcome(ref: ExecutionRef): Promise<ExecutionOutcome> {
+    return this.ingress.attach(ref.executionId).then(
+      (output) => this.#checked(ref, output),
+      (error: unknown) => this.#outcomeAfterAttachError(ref, error),
+    );
   }
 
   async status(ref: ExecutionRef): Promise<ExecutionStatus> {
@@ -142,6 +131,18 @@ export class RestateEngineClient implements EngineClient {
     }
   }
 
+  async #outcomeAfterAttachError(ref: ExecutionRef, error: unknown): Promise<ExecutionOutcome> {
+    const failure = ingressFailure(error);
+    if (failure?.status === 404) throw new ExecutionNotFoundError(ref.workflowName, ref.executionId);
+    if (failure?.source === 'invocation') {
+      await this.#find(ref);
+      return outcomeOfFailure(failure.code, failure.message);
+    }
+    if (failure || !isHttpTimeout(error)) throw error;
+    // The HTTP client gave up waiting for a long execution: attach again.
+    return this.outcome(ref);
+  }
+
   /** The outcome of a run output, after checking that the execution is the one of `ref`. */
   #checked(ref: ExecutionRef, output: RunOutput): ExecutionOutcome {
     if (output.workflowName !== ref.workflowName) throw new ExecutionNotFoundError(ref.workflowName, ref.executionId);
@@ -149,6 +150,11 @@ export class RestateEngineClient implements EngineClient {
   }
 }
 
-function isTimeout(error: unknown): boolean {
-  return (error as { name?: string } | undefined)?.name === 'TimeoutError';
+/**
+ * Whether a request ended because the HTTP client stopped waiting for its response: Node's `fetch` gives up after
+ * 300 s without headers by default, and an attach to a long execution waits that long.
+ */
+function isHttpTimeout(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 }

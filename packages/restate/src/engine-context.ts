@@ -49,7 +49,7 @@ export class RestateEngineContext implements EngineContext {
   readonly #driver = new AwaitDriver();
   #cancelled = false;
   /** Next message sequence number per channel: rebuilt on replay, since receives replay identically. */
-  readonly #cursors = new Map<string, number>();
+  #cursors: Map<string, number> | undefined;
 
   constructor(
     private readonly ctx: restate.WorkflowContext,
@@ -65,8 +65,8 @@ export class RestateEngineContext implements EngineContext {
     return runStep(this.ctx, this.dependencies.registry, request, (promise) => this.#guard(promise));
   }
 
-  async sleep(ms: number): Promise<void> {
-    await this.#wait(this.ctx.sleep(ms));
+  sleep(ms: number): Promise<void> {
+    return this.#wait(this.ctx.sleep(ms));
   }
 
   async promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
@@ -75,9 +75,10 @@ export class RestateEngineContext implements EngineContext {
   }
 
   async receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
-    const seq = this.#cursors.get(channel) ?? 0;
+    const seq = this.#cursors?.get(channel) ?? 0;
     const message = await this.#waitFor(this.ctx.promise<PromiseSettlement>(messageKey(channel, seq)).get(), timeoutMs);
     if (!message) return { kind: 'timeout' };
+    this.#cursors ??= new Map();
     this.#cursors.set(channel, seq + 1);
     return message;
   }
@@ -197,19 +198,21 @@ export class RestateEngineContext implements EngineContext {
   }
 
   #wait<T>(promise: restate.RestatePromise<T>): Promise<T> {
-    if (this.#cancelled) throw new CancelledError('The execution was cancelled');
+    if (this.#cancelled) return Promise.reject(new CancelledError('The execution was cancelled'));
     return this.#guard(promise);
   }
 
-  async #guard<T>(promise: Promise<T>): Promise<T> {
-    try {
-      return await this.#driver.wait(promise);
-    } catch (error) {
-      if (error instanceof restate.CancelledError) {
-        this.#cancelled = true;
-        throw new CancelledError('The execution was cancelled');
-      }
-      throw error;
-    }
+  // Chained rather than awaited: every pending wait of every execution goes through here, and a suspended async frame
+  // per wait would stay alive as long as the wait.
+  #guard<T>(promise: Promise<T>): Promise<T> {
+    return this.#driver.wait(promise).catch(this.#onWaitFailure);
   }
+
+  readonly #onWaitFailure = (error: unknown): never => {
+    if (error instanceof restate.CancelledError) {
+      this.#cancelled = true;
+      throw new CancelledError('The execution was cancelled');
+    }
+    throw error;
+  };
 }

@@ -1,4 +1,4 @@
-import { connect, HttpCallError, type Ingress, rpc } from '@restatedev/restate-sdk-clients';
+import { connect, HttpCallError, type Ingress } from '@restatedev/restate-sdk-clients';
 import { parseRestateError } from './failures.js';
 import type {
   Checked,
@@ -58,9 +58,9 @@ export class IngressClient {
       .send(input) as Promise<Checked<null>>;
   }
 
-  /** Waits up to `timeoutMs` for the run's output. */
-  attach(executionId: string, timeoutMs: number): Promise<RunOutput> {
-    return this.#workflow(executionId).workflowAttach(rpc.opts({ timeout: timeoutMs }));
+  /** Waits for the run's output, as long as the HTTP client lets a request wait (see `isHttpTimeout`). */
+  attach(executionId: string): Promise<RunOutput> {
+    return this.#workflow(executionId).workflowAttach();
   }
 
   /** The run's output, or undefined while it runs. */

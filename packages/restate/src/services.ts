@@ -1,5 +1,5 @@
 import type { Registry } from '@durable-runtime/core';
-import { type ExecutionOutcome, executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
+import { executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
 import * as restate from '@restatedev/restate-sdk';
 import { RestateEngineContext } from './engine-context.js';
 import { describeExecution, type RunExists } from './execution-record.js';
@@ -69,19 +69,22 @@ function workflowService({ registry, names, runExists }: Dependencies, options: 
       run: restate.handlers.workflow.workflow(
         // A journal mismatch fails the invocation at once (protocol v7 servers); on v6 it is retried, then killed.
         { onJournalMismatchErrors: 'fail' },
-        async (ctx: restate.WorkflowContext, { workflowName, runId, input, delayMs }: RunInput): Promise<RunOutput> => {
+        (ctx: restate.WorkflowContext, { workflowName, runId, input, delayMs }: RunInput): Promise<RunOutput> => {
           const record: ExecutionRecord = { workflowName, invocationId: ctx.request().id, runId };
           ctx.set(RECORD_STATE, record);
-          let outcome: ExecutionOutcome;
+          const context = new RestateEngineContext(ctx, workflowName, { registry, names, runExists });
+          const execute = () => executeWorkflow(registry.workflow(workflowName), context, input);
+          let running: Promise<unknown>;
           try {
-            const context = new RestateEngineContext(ctx, workflowName, { registry, names, runExists });
-            if (delayMs) await context.sleep(delayMs);
-            const value = await executeWorkflow(registry.workflow(workflowName), context, input);
-            outcome = { status: 'completed', value };
+            running = delayMs ? context.sleep(delayMs).then(execute) : execute();
           } catch (error) {
-            outcome = failureOutcome(error);
+            running = Promise.reject(error); // an unregistered workflow: a failure outcome like any other
           }
-          return { workflowName, outcome };
+          // Chained rather than awaited: no suspended frame of the handler stays alive while the workflow runs.
+          return running.then(
+            (value): RunOutput => ({ workflowName, outcome: { status: 'completed', value } }),
+            (error: unknown): RunOutput => ({ workflowName, outcome: failureOutcome(error) }),
+          );
         },
       ),
       /** The execution's record; `null` while the run has not recorded itself. */

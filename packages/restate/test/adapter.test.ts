@@ -10,6 +10,7 @@ import {
 } from '@durable-runtime/core';
 import { createRestateRuntime, type RestateRuntimeOptions } from '@durable-runtime/restate';
 import { freePorts, type RestateTestServer, startRestateServer } from '@durable-runtime/restate/testing';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 
 const echoStep = defineStep('echoStep', async (args: { text: string }) => args.text.toUpperCase());
@@ -97,8 +98,17 @@ const listener = defineWorkflow({
   },
 });
 
+/** Sleeps, then answers. */
+const napper = defineWorkflow({
+  name: 'napper',
+  async run(ctx, input: { ms: number }) {
+    await ctx.sleep(input.ms);
+    return 'rested';
+  },
+});
+
 const registry: RegistryInput = {
-  workflows: [shout, other, child, delayer, caller, stubborn, latecomer, listener],
+  workflows: [shout, other, child, delayer, caller, stubborn, latecomer, listener, napper],
   steps: [echoStep],
 };
 
@@ -257,6 +267,28 @@ const deadline = defineWorkflow({
     const second = await ctx.promise<string>('second');
     return [echoed, second];
   },
+});
+
+/** Where Node's `fetch` finds its dispatcher (the global one that undici's `setGlobalDispatcher` sets). */
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
+describe("an execution that outlasts the HTTP client's response timeout", () => {
+  test('result() attaches again after the timeout and returns the output', async () => {
+    const runtime = await createRestateRuntime(base(), registry);
+    const globals = globalThis as Record<symbol, unknown>;
+    const previous = globals[GLOBAL_DISPATCHER];
+    // Node's fetch gives up after 300 s without response headers; here after 300 ms, so the attach times out 4 times.
+    const impatient = new Agent({ headersTimeout: 300 });
+    globals[GLOBAL_DISPATCHER] = impatient;
+    try {
+      const handle = await runtime.start(napper, { ms: 1_500 }, { id: uniqueId('napper') });
+      await expect(handle.result()).resolves.toBe('rested');
+    } finally {
+      globals[GLOBAL_DISPATCHER] = previous;
+      await impatient.close();
+      await runtime.close();
+    }
+  });
 });
 
 describe('concurrent waits in workflow code', () => {

@@ -53,10 +53,8 @@ function createHandle<W extends AnyWorkflow>(client: EngineClient, ref: Executio
   return {
     id: ref.executionId,
     workflowName: ref.workflowName,
-    async result() {
-      const outcome = await client.outcome(ref);
-      return unwrapChild(outcome, ref.workflowName, ref.executionId) as OutputOf<W>;
-    },
+    result: () =>
+      client.outcome(ref).then((outcome) => unwrapChild(outcome, ref.workflowName, ref.executionId) as OutputOf<W>),
     status: () => client.status(ref),
     async resolvePromise(name, value) {
       assertName(name, 'promise name');

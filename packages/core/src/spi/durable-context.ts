@@ -10,6 +10,7 @@ import type {
 } from '../context.js';
 import {
   type AnyWorkflow,
+  type InputOf,
   isStepDefinition,
   isWorkflowDefinition,
   type OutputOf,
@@ -29,103 +30,155 @@ import type { EngineContext, ExecutionOutcome, WaitOutcome } from './engine.js';
  * every backend.
  */
 export function createDurableContext(engine: EngineContext): DurableContext {
-  const childCounts = new Map<string, number>();
-  const nextChildId = (workflowName: string): string => {
-    const index = childCounts.get(workflowName) ?? 0;
-    childCounts.set(workflowName, index + 1);
-    return childExecutionId(engine.executionId, workflowName, index);
-  };
+  return new EngineDurableContext(engine);
+}
 
-  const state: ExecutionState = {
-    async get<T>(key: string) {
-      assertName(key, 'state key');
-      return (await engine.getState(key)) as T | undefined;
-    },
-    async set(key, value) {
-      assertName(key, 'state key');
-      if (value === undefined)
-        throw new ValidationError(`ctx.state.set('${key}'): use ctx.state.delete to remove a key`);
-      await engine.setState(key, toJson(value, `state '${key}'`));
-    },
-    async delete(key) {
-      assertName(key, 'state key');
-      await engine.deleteState(key);
-    },
-  };
+/**
+ * A class, so that its methods live on the prototype: a context lives as long as its execution runs, and closures
+ * built per execution would be kept alive (and collected) for every one of them. Methods are called on the context
+ * (`ctx.sleep(...)`), as with Restate's context.
+ */
+class EngineDurableContext implements DurableContext {
+  readonly #engine: EngineContext;
+  /** Child executions started so far, per workflow name: created on the first child (most executions have none). */
+  #childCounts: Map<string, number> | undefined;
+  #state: ExecutionState | undefined;
 
-  return {
-    executionId: engine.executionId,
-    workflowName: engine.workflowName,
-    state,
+  constructor(engine: EngineContext) {
+    this.#engine = engine;
+  }
 
-    async run<TArgs, TResult>(step: StepDefinition<string, TArgs, TResult>, args: TArgs, options?: StepOptions) {
-      if (!isStepDefinition(step)) {
-        throw new ValidationError('ctx.run expects a step created with defineStep(name, fn) as its first argument');
-      }
-      const outcome = await engine.runStep({
-        stepName: step.name,
-        args: toJson(args, `arguments of step '${step.name}'`),
-        retry: optionalRetry(options?.retry, () => `ctx.run('${step.name}') retry`),
-        timeoutMs: optionalDuration(options?.timeout, () => `ctx.run('${step.name}') timeout`),
-      });
-      if (!outcome.ok) throw new StepFailedError(step.name, outcome.attempts, outcome.error);
-      return outcome.value as TResult;
-    },
+  get executionId(): string {
+    return this.#engine.executionId;
+  }
 
-    async sleep(duration) {
-      await engine.sleep(parseDuration(duration, 'ctx.sleep duration'));
-    },
+  get workflowName(): string {
+    return this.#engine.workflowName;
+  }
 
-    async sleepUntil(time) {
-      const target = time instanceof Date ? time.getTime() : time;
-      if (!Number.isFinite(target)) throw new ValidationError(`ctx.sleepUntil: invalid time ${String(time)}`);
-      const now = await engine.now();
-      await engine.sleep(Math.max(0, target - now));
-    },
+  get state(): ExecutionState {
+    this.#state ??= new EngineExecutionState(this.#engine);
+    return this.#state;
+  }
 
-    async promise<T>(name: string, options?: WaitOptions) {
-      assertName(name, 'promise name');
-      const timeoutMs = optionalDuration(options?.timeout, () => `ctx.promise('${name}') timeout`);
-      const outcome = await engine.promise(name, timeoutMs);
-      return unwrapWait(outcome, () => `Promise '${name}' timed out after ${timeoutMs}ms`) as T;
-    },
+  async run<TArgs, TResult>(
+    step: StepDefinition<string, TArgs, TResult>,
+    args: TArgs,
+    options?: StepOptions,
+  ): Promise<TResult> {
+    if (!isStepDefinition(step)) {
+      throw new ValidationError('ctx.run expects a step created with defineStep(name, fn) as its first argument');
+    }
+    const outcome = await this.#engine.runStep({
+      stepName: step.name,
+      args: toJson(args, `arguments of step '${step.name}'`),
+      retry: optionalRetry(options?.retry, () => `ctx.run('${step.name}') retry`),
+      timeoutMs: optionalDuration(options?.timeout, () => `ctx.run('${step.name}') timeout`),
+    });
+    if (!outcome.ok) throw new StepFailedError(step.name, outcome.attempts, outcome.error);
+    return outcome.value as TResult;
+  }
 
-    async send(target: ExecutionTarget, channel: string, message: unknown) {
-      const workflowName = workflowNameOf(target.workflow, 'ctx.send target.workflow');
-      assertExecutionId(target.id, 'ctx.send target.id');
-      assertName(channel, 'channel');
-      const json = toJson(message, `message on channel '${channel}'`);
-      await engine.send({ workflowName, executionId: target.id }, channel, json);
-    },
+  // Not an async function: a sleeping execution would keep one more suspended frame alive for the whole sleep.
+  sleep(duration: Duration): Promise<void> {
+    try {
+      return this.#engine.sleep(parseDuration(duration, 'ctx.sleep duration'));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
 
-    async receive<T>(channel: string, options?: WaitOptions) {
-      assertName(channel, 'channel');
-      const timeoutMs = optionalDuration(options?.timeout, () => `ctx.receive('${channel}') timeout`);
-      const outcome = await engine.receive(channel, timeoutMs);
-      return unwrapWait(outcome, () => `Receive on channel '${channel}' timed out after ${timeoutMs}ms`) as T;
-    },
+  async sleepUntil(time: Date | number): Promise<void> {
+    const target = time instanceof Date ? time.getTime() : time;
+    if (!Number.isFinite(target)) throw new ValidationError(`ctx.sleepUntil: invalid time ${String(time)}`);
+    const now = await this.#engine.now();
+    await this.#engine.sleep(Math.max(0, target - now));
+  }
 
-    async call(workflow, input, options?: CallOptions) {
-      const request = childRequest(workflow, input, options, nextChildId);
-      const outcome = await engine.callChild(request);
-      return unwrapChild(outcome, request.workflowName, request.executionId) as OutputOf<typeof workflow>;
-    },
+  async promise<T>(name: string, options?: WaitOptions): Promise<T> {
+    assertName(name, 'promise name');
+    const timeoutMs = optionalDuration(options?.timeout, () => `ctx.promise('${name}') timeout`);
+    const outcome = await this.#engine.promise(name, timeoutMs);
+    return unwrapWait(outcome, () => `Promise '${name}' timed out after ${timeoutMs}ms`) as T;
+  }
 
-    async start(workflow, input, options?: StartChildOptions): Promise<ChildExecution> {
-      const request = childRequest(workflow, input, options, nextChildId);
-      await engine.startChild(
-        request,
-        optionalDuration(options?.delay, () => `ctx.start('${workflow.name}') delay`),
-      );
-      return { workflowName: request.workflowName, id: request.executionId };
-    },
+  async send(target: ExecutionTarget, channel: string, message: unknown): Promise<void> {
+    const workflowName = workflowNameOf(target.workflow, 'ctx.send target.workflow');
+    assertExecutionId(target.id, 'ctx.send target.id');
+    assertName(channel, 'channel');
+    const json = toJson(message, `message on channel '${channel}'`);
+    await this.#engine.send({ workflowName, executionId: target.id }, channel, json);
+  }
 
-    async now() {
-      return new Date(await engine.now());
-    },
-    random: () => engine.random(),
-    uuid: () => engine.uuid(),
-  };
+  async receive<T>(channel: string, options?: WaitOptions): Promise<T> {
+    assertName(channel, 'channel');
+    const timeoutMs = optionalDuration(options?.timeout, () => `ctx.receive('${channel}') timeout`);
+    const outcome = await this.#engine.receive(channel, timeoutMs);
+    return unwrapWait(outcome, () => `Receive on channel '${channel}' timed out after ${timeoutMs}ms`) as T;
+  }
+
+  async call<W extends AnyWorkflow>(workflow: W, input: InputOf<W>, options?: CallOptions): Promise<OutputOf<W>> {
+    const request = this.#childRequest(workflow, input, options);
+    const outcome = await this.#engine.callChild(request);
+    return unwrapChild(outcome, request.workflowName, request.executionId) as OutputOf<W>;
+  }
+
+  async start<W extends AnyWorkflow>(
+    workflow: W,
+    input: InputOf<W>,
+    options?: StartChildOptions,
+  ): Promise<ChildExecution> {
+    const request = this.#childRequest(workflow, input, options);
+    await this.#engine.startChild(
+      request,
+      optionalDuration(options?.delay, () => `ctx.start('${workflow.name}') delay`),
+    );
+    return { workflowName: request.workflowName, id: request.executionId };
+  }
+
+  async now(): Promise<Date> {
+    return new Date(await this.#engine.now());
+  }
+
+  random(): Promise<number> {
+    return this.#engine.random();
+  }
+
+  uuid(): Promise<string> {
+    return this.#engine.uuid();
+  }
+
+  #childRequest(workflow: AnyWorkflow, input: unknown, options: CallOptions | undefined) {
+    return childRequest(workflow, input, options, (workflowName) => this.#nextChildId(workflowName));
+  }
+
+  #nextChildId(workflowName: string): string {
+    this.#childCounts ??= new Map();
+    const index = this.#childCounts.get(workflowName) ?? 0;
+    this.#childCounts.set(workflowName, index + 1);
+    return childExecutionId(this.#engine.executionId, workflowName, index);
+  }
+}
+
+/** `ctx.state`: per-execution key/value state, checked and converted to JSON here. */
+class EngineExecutionState implements ExecutionState {
+  constructor(private readonly engine: EngineContext) {}
+
+  async get<T>(key: string): Promise<T | undefined> {
+    assertName(key, 'state key');
+    return (await this.engine.getState(key)) as T | undefined;
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    assertName(key, 'state key');
+    if (value === undefined) throw new ValidationError(`ctx.state.set('${key}'): use ctx.state.delete to remove a key`);
+    await this.engine.setState(key, toJson(value, `state '${key}'`));
+  }
+
+  async delete(key: string): Promise<void> {
+    assertName(key, 'state key');
+    await this.engine.deleteState(key);
+  }
 }
 
 function childRequest(

@@ -10,12 +10,18 @@ import type { EngineContext, ExecutionOutcome } from './engine.js';
  * Throws what the workflow threw, or a `ValidationError`/`SerializationError` for a bad output; adapters record
  * a throw with {@link failureOutcome}.
  */
-export async function executeWorkflow(
-  definition: AnyWorkflow,
-  engine: EngineContext,
-  input: unknown,
-): Promise<unknown> {
-  const result = await definition.run(createDurableContext(engine), input);
+export function executeWorkflow(definition: AnyWorkflow, engine: EngineContext, input: unknown): Promise<unknown> {
+  // Chained rather than awaited: no suspended frame of its own stays alive while the workflow runs.
+  let running: Promise<unknown>;
+  try {
+    running = Promise.resolve(definition.run(createDurableContext(engine), input));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return running.then((result) => checkedOutput(definition, result));
+}
+
+function checkedOutput(definition: AnyWorkflow, result: unknown): unknown {
   const what = `output of workflow '${definition.name}'`;
   return toJson(parseWithSchema(definition.output, result, what), what);
 }
