@@ -1,5 +1,5 @@
 import type { Registry } from '@durable-runtime/core';
-import { executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
+import { callAsync, executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
 import * as restate from '@restatedev/restate-sdk';
 import { RestateEngineContext } from './engine-context.js';
 import { describeExecution, type RunExists } from './execution-record.js';
@@ -74,13 +74,9 @@ function workflowService({ registry, names, runExists }: Dependencies, options: 
           ctx.set(RECORD_STATE, record);
           const context = new RestateEngineContext(ctx, workflowName, { registry, names, runExists });
           const execute = () => executeWorkflow(registry.workflow(workflowName), context, input);
-          let running: Promise<unknown>;
-          try {
-            running = delayMs ? context.sleep(delayMs).then(execute) : execute();
-          } catch (error) {
-            running = Promise.reject(error); // an unregistered workflow: a failure outcome like any other
-          }
-          // Chained rather than awaited: no suspended frame of the handler stays alive while the workflow runs.
+          // Chained rather than awaited: no suspended frame of the handler stays alive while the workflow runs. An
+          // unregistered workflow (a throw of `registry.workflow`) is a failure outcome like any other.
+          const running = delayMs ? context.sleep(delayMs).then(execute) : callAsync(execute);
           return running.then(
             (value): RunOutput => ({ workflowName, outcome: { status: 'completed', value } }),
             (error: unknown): RunOutput => ({ workflowName, outcome: failureOutcome(error) }),

@@ -22,6 +22,7 @@ import { assertExecutionId, assertName, childExecutionId } from '../ids.js';
 import { DEFAULT_RETRY_POLICY, type ResolvedRetryPolicy, type RetryPolicy, resolveRetryPolicy } from '../retry.js';
 import { toJson } from '../serialization.js';
 import { parseWithSchema } from '../validation.js';
+import { callAsync } from './call-async.js';
 import type { EngineContext, ExecutionOutcome, WaitOutcome } from './engine.js';
 
 /**
@@ -79,13 +80,8 @@ class EngineDurableContext implements DurableContext {
     return outcome.value as TResult;
   }
 
-  // Not an async function: a sleeping execution would keep one more suspended frame alive for the whole sleep.
   sleep(duration: Duration): Promise<void> {
-    try {
-      return this.#engine.sleep(parseDuration(duration, 'ctx.sleep duration'));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return callAsync(() => this.#engine.sleep(parseDuration(duration, 'ctx.sleep duration')));
   }
 
   async sleepUntil(time: Date | number): Promise<void> {

@@ -2,6 +2,7 @@ import type { AnyStep, AnyWorkflow, StepInfo } from '../definitions.js';
 import { CancelledError, type ErrorShape, SerializationError, TimeoutError, toErrorShape } from '../errors.js';
 import { toJson } from '../serialization.js';
 import { parseWithSchema } from '../validation.js';
+import { callAsync } from './call-async.js';
 import { createDurableContext } from './durable-context.js';
 import type { EngineContext, ExecutionOutcome } from './engine.js';
 
@@ -11,14 +12,9 @@ import type { EngineContext, ExecutionOutcome } from './engine.js';
  * a throw with {@link failureOutcome}.
  */
 export function executeWorkflow(definition: AnyWorkflow, engine: EngineContext, input: unknown): Promise<unknown> {
-  // Chained rather than awaited: no suspended frame of its own stays alive while the workflow runs.
-  let running: Promise<unknown>;
-  try {
-    running = Promise.resolve(definition.run(createDurableContext(engine), input));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return running.then((result) => checkedOutput(definition, result));
+  return callAsync(() => definition.run(createDurableContext(engine), input)).then((result) =>
+    checkedOutput(definition, result),
+  );
 }
 
 function checkedOutput(definition: AnyWorkflow, result: unknown): unknown {

@@ -4,6 +4,7 @@
  */
 export type { BackendModule } from '../create-runtime.js';
 export type { Registry } from '../registry.js';
+export { callAsync } from './call-async.js';
 export { createRuntimeFromClient } from './client-runtime.js';
 export { createDurableContext, unwrapChild } from './durable-context.js';
 export type {
