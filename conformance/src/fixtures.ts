@@ -11,8 +11,10 @@ import {
   TerminalError,
 } from '@durable-runtime/core';
 import { z } from 'zod';
+import { ruleSteps, ruleWorkflows } from './fixtures-rules.js';
 import { probe } from './probe.js';
 
+export * from './fixtures-rules.js';
 export { probe } from './probe.js';
 
 /** A caught error as fixtures report it. */
@@ -387,7 +389,7 @@ export const badReturn = defineWorkflow({
   },
 });
 
-export const fixtureSteps = [recordCall, flaky, describeStep, slowFirst, returnsBigInt];
+export const fixtureSteps = [recordCall, flaky, describeStep, slowFirst, returnsBigInt, ...ruleSteps];
 
 export const fixtureWorkflows = [
   echo,
@@ -415,6 +417,7 @@ export const fixtureWorkflows = [
   cancellable,
   badState,
   badReturn,
+  ...ruleWorkflows,
 ];
 
 /** The registry of every fixture. */

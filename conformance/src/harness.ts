@@ -22,6 +22,13 @@ export const GROUPS = [
   'determinism',
   'failure-cancellation',
   'serialization',
+  'identity',
+  'cancellation',
+  'retries',
+  'code-changes',
+  'after-end',
+  'limits',
+  'outages',
 ] as const;
 export type GroupName = (typeof GROUPS)[number];
 
@@ -43,8 +50,13 @@ export interface GroupContext {
   readonly timing: TimingOptions;
   /** The runtime of the current group (changes after `restart`). */
   runtime(): Runtime;
-  /** Restarts workers through the adapter's `restart` hook (no-op without one); `version` picks the fixtures. */
+  /** Restarts workers through the adapter's `restart` hook; `version` picks the fixtures. Throws without the hook. */
   restart(version?: 1 | 2): Promise<void>;
+  /**
+   * Closes the group's runtime (its workers stop), runs `work` on a client-only runtime from the adapter's
+   * `createClient`, closes that, and opens a runtime with workers again. Throws without `createClient`.
+   */
+  withoutWorker(work: (client: Runtime) => Promise<void>): Promise<void>;
   readonly canRestart: boolean;
   /** A fresh execution id, unique in this run. */
   id(prefix: string): string;
@@ -79,9 +91,24 @@ export function defineGroup(
         return current;
       },
       async restart(version = 1) {
-        if (!options.restart || !current) return;
-        const next = await options.restart(current, fixtureSetup(version));
-        current = next;
+        if (!options.restart) throw new Error(`${options.name}: this test needs the adapter's restart option`);
+        if (!current) throw new Error('the group runtime is not created yet');
+        current = await options.restart(current, fixtureSetup(version));
+      },
+      async withoutWorker(work) {
+        const { createClient } = options;
+        if (!createClient) throw new Error(`${options.name}: this test needs the adapter's createClient option`);
+        if (!current) throw new Error('the group runtime is not created yet');
+        const closed = current;
+        current = undefined;
+        await closed.close();
+        const client = await createClient(fixtureSetup(1), closed);
+        try {
+          await work(client);
+        } finally {
+          await client.close();
+          current = await options.createRuntime(fixtureSetup(1));
+        }
       },
       canRestart: options.restart !== undefined,
       id: (prefix) => `${prefix}-${runTag}-${++idCounter}`,

@@ -30,9 +30,14 @@ export interface ConformanceOptions {
   /**
    * Simulates a worker restart: returns a runtime over the same durable state whose in-process workflow caches are
    * gone, so that running executions resume by replay. It stops the old runtime's workers itself (as a crash would).
-   * `setup` may be a new version of the fixtures (a code change between deploys). Without this option, tests that
-   * need a restart run without one and the non-determinism test fails.
+   * `setup` may be a new version of the fixtures (a code change between deploys). Without this option, every test
+   * that needs a restart fails.
    */
   restart?(runtime: Runtime, setup: FixtureSetup): Promise<Runtime>;
+  /**
+   * Creates a client-only runtime on the same engine (`worker: false`): it starts and observes executions but runs
+   * none. The `outages` group closes the group's runtime first (`closed`), so no worker runs while the client is used.
+   */
+  createClient?(setup: FixtureSetup, closed: Runtime): Promise<Runtime>;
   readonly timing?: Partial<TimingOptions>;
 }

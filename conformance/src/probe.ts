@@ -11,6 +11,8 @@ export interface StepRun {
 }
 
 const runs = new Map<string, StepRun[]>();
+const openGates = new Set<string>();
+const gateWaiters = new Map<string, Set<() => void>>();
 
 export const probe = {
   /** Called by fixture steps at the start of each attempt. */
@@ -27,5 +29,29 @@ export const probe = {
   /** How many attempts of a step ran for an execution. */
   count(executionId: string, stepName: string): number {
     return this.runs(executionId, stepName).length;
+  },
+  /** Opens a gate: steps waiting in {@link waitForGate} on it go on, and later ones do not wait. */
+  openGate(key: string): void {
+    openGates.add(key);
+    for (const wake of gateWaiters.get(key) ?? []) wake();
+    gateWaiters.delete(key);
+  },
+  /** Resolves once the gate is open, or rejects with the signal's reason when `signal` aborts first. */
+  waitForGate(key: string, signal?: AbortSignal): Promise<void> {
+    if (openGates.has(key)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiters = gateWaiters.get(key) ?? new Set();
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        waiters.delete(wake);
+        reject(signal?.reason);
+      };
+      waiters.add(wake);
+      gateWaiters.set(key, waiters);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   },
 };

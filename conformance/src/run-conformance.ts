@@ -1,9 +1,16 @@
 import { describe } from 'vitest';
+import { afterEndTests } from './groups/after-end.js';
+import { cancellationTests } from './groups/cancellation.js';
 import { childTests } from './groups/children.js';
+import { codeChangeTests } from './groups/code-changes.js';
 import { determinismTests } from './groups/determinism.js';
 import { failureCancellationTests } from './groups/failure-cancellation.js';
+import { identityTests } from './groups/identity.js';
+import { limitTests } from './groups/limits.js';
 import { messageTests } from './groups/messages.js';
+import { outageTests } from './groups/outages.js';
 import { promiseTests } from './groups/promises.js';
+import { retryTests } from './groups/retries.js';
 import { serializationTests } from './groups/serialization.js';
 import { startTests } from './groups/start.js';
 import { stateTests } from './groups/state.js';
@@ -23,6 +30,13 @@ export const CONFORMANCE_GROUPS = [
   determinismTests,
   failureCancellationTests,
   serializationTests,
+  identityTests,
+  cancellationTests,
+  retryTests,
+  codeChangeTests,
+  afterEndTests,
+  limitTests,
+  outageTests,
 ];
 
 /**

@@ -1,16 +1,25 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from './payload.js';
 
 const url = (what: string) => z.url({ protocol: /^https?$/, message: `${what} must be an http(s) URL` });
 
 /** `false`: a client-only runtime that starts and observes executions while workers run elsewhere. */
 const worker = z.union([z.boolean(), z.stringbool()], { message: 'worker must be true or false' }).default(true);
 
+/** The largest payload in bytes of UTF-8 JSON (input, output, step result, promise value, state value, message). */
+const maxPayloadBytes = z.coerce
+  .number({ message: 'maxPayloadBytes must be a whole number of bytes' })
+  .int({ message: 'maxPayloadBytes must be a whole number of bytes' })
+  .min(1, { message: 'maxPayloadBytes must be at least 1' })
+  .default(DEFAULT_MAX_PAYLOAD_BYTES);
+
 /** Local mode: the in-process memory engine. */
 export const MemoryConfigSchema = z.object({
   backend: z.literal('memory'),
   /** `virtual` time jumps to the next timer when nothing else is running: sleeps of days finish at once. */
   clock: z.enum(['real', 'virtual']).default('real'),
+  maxPayloadBytes,
 });
 
 /** A Temporal cluster reached over gRPC; the runtime also runs a worker on `taskQueue`. */
@@ -22,6 +31,7 @@ export const TemporalConfigSchema = z.object({
   /** Modules (absolute paths) that define the registered workflows: bundled into Temporal's workflow sandbox. */
   workflowModules: z.array(z.string().min(1)).optional(),
   worker,
+  maxPayloadBytes,
 });
 
 /** A Restate server: the runtime serves an endpoint, registers it with the admin API and drives the ingress. */
@@ -38,6 +48,7 @@ export const RestateConfigSchema = z.object({
     .default(9080),
   endpointHost: z.string().min(1).default('127.0.0.1'),
   worker,
+  maxPayloadBytes,
 });
 
 /** Resonate: in-process local mode (no `url`, no `postgresUrl`), a Resonate server by `url`, or PostgreSQL. */
@@ -48,6 +59,7 @@ export const ResonateConfigSchema = z
     postgresUrl: z.string().startsWith('postgres', { message: 'postgresUrl must be a postgres:// URL' }).optional(),
     group: z.string().min(1).default('durable-runtime'),
     worker,
+    maxPayloadBytes,
   })
   .refine((config) => !(config.url && config.postgresUrl), {
     message: 'set url (a Resonate server) or postgresUrl (PostgreSQL), not both',
@@ -75,13 +87,14 @@ export const BACKENDS: readonly BackendName[] = ['memory', 'temporal', 'restate'
 
 /** Environment variable of each configuration field, per backend. */
 export const CONFIG_ENV: { readonly [B in BackendName]: Readonly<Record<string, string>> } = {
-  memory: { clock: 'DURABLE_MEMORY_CLOCK' },
+  memory: { clock: 'DURABLE_MEMORY_CLOCK', maxPayloadBytes: 'DURABLE_MAX_PAYLOAD_BYTES' },
   temporal: {
     address: 'TEMPORAL_ADDRESS',
     namespace: 'TEMPORAL_NAMESPACE',
     taskQueue: 'TEMPORAL_TASK_QUEUE',
     workflowModules: 'TEMPORAL_WORKFLOW_MODULES',
     worker: 'DURABLE_WORKER',
+    maxPayloadBytes: 'DURABLE_MAX_PAYLOAD_BYTES',
   },
   restate: {
     ingressUrl: 'RESTATE_INGRESS_URL',
@@ -89,12 +102,14 @@ export const CONFIG_ENV: { readonly [B in BackendName]: Readonly<Record<string, 
     endpointPort: 'RESTATE_ENDPOINT_PORT',
     endpointHost: 'RESTATE_ENDPOINT_HOST',
     worker: 'DURABLE_WORKER',
+    maxPayloadBytes: 'DURABLE_MAX_PAYLOAD_BYTES',
   },
   resonate: {
     url: 'RESONATE_URL',
     postgresUrl: 'RESONATE_POSTGRES_URL',
     group: 'RESONATE_GROUP',
     worker: 'DURABLE_WORKER',
+    maxPayloadBytes: 'DURABLE_MAX_PAYLOAD_BYTES',
   },
 };
 

@@ -35,7 +35,7 @@ export async function createRuntime(config: DurableConfigInput, registry: Regist
   const checked = createRegistry(registry);
   const backend = await loadBackend(parsed.backend);
   const client = await backend.createBackend(parsed, checked);
-  return createRuntimeFromClient(client, checked);
+  return createRuntimeFromClient(client, checked, { maxPayloadBytes: parsed.maxPayloadBytes });
 }
 
 /** Adapters loaded so far: a process that creates runtimes again (tests, one per request) resolves each once. */

@@ -9,6 +9,11 @@ export interface StepInfo {
   /** The id of the execution that runs the step. */
   readonly executionId: string;
   readonly stepName: string;
+  /**
+   * Aborted when this attempt should stop: it timed out (`reason` a `TimeoutError`) or the execution was cancelled
+   * (`reason` a `CancelledError`). Pass it to `fetch` and friends; whatever the attempt returns after that is discarded.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** The body of a step: runs outside the workflow's determinism rules, may do I/O, takes and returns JSON. */

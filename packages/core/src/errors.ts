@@ -27,7 +27,11 @@ export type DurableErrorCode =
   | 'NOT_FOUND'
   | 'SERIALIZATION'
   | 'CANCELLED'
-  | 'CONFIG';
+  | 'CONFIG'
+  | 'ENDED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CLOSED'
+  | 'CONNECTION';
 
 const BRAND = Symbol.for('durable-runtime.error');
 
@@ -177,9 +181,101 @@ export class SerializationError extends DurableError {
   override readonly code = 'SERIALIZATION';
 }
 
-/** The execution was cancelled; pending sleeps, promises and receives reject with this. */
+/** The message of every {@link CancelledError} a cancellation raises, on every backend. */
+export const CANCELLED_MESSAGE = 'The execution was cancelled';
+
+/**
+ * The execution was cancelled: what it was awaiting (a step, a sleep, a promise, a receive, a child) rejects with
+ * this, and so does every new wait. Caught, it lets the workflow compensate; escaping, it ends the execution
+ * `cancelled`.
+ */
 export class CancelledError extends DurableError {
   override readonly code = 'CANCELLED';
+
+  constructor(message: string = CANCELLED_MESSAGE) {
+    super(message);
+  }
+}
+
+/**
+ * A delivery (`resolvePromise`, `rejectPromise`, `send`) reached an execution that has already ended: nothing was
+ * delivered. A late webhook learns that its event was lost.
+ */
+export class ExecutionEndedError extends DurableError {
+  override readonly code = 'ENDED';
+
+  constructor(
+    readonly workflowName: string,
+    readonly executionId: string,
+    readonly status: 'completed' | 'failed' | 'cancelled',
+  ) {
+    super(
+      `Execution '${executionId}' of workflow '${workflowName}' has already ended (${status}): nothing was delivered`,
+    );
+  }
+
+  protected override toData() {
+    return { workflowName: this.workflowName, executionId: this.executionId, status: this.status };
+  }
+}
+
+/** A payload (input, output, step result, promise value, state value, message) is over the size limit. */
+export class PayloadTooLargeError extends DurableError {
+  override readonly code = 'PAYLOAD_TOO_LARGE';
+
+  constructor(
+    readonly payload: string,
+    readonly sizeBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`The ${payload} is ${sizeBytes} bytes of JSON, over the limit of ${limitBytes} bytes (maxPayloadBytes)`);
+  }
+
+  protected override toData() {
+    return { payload: this.payload, sizeBytes: this.sizeBytes, limitBytes: this.limitBytes };
+  }
+}
+
+/** A call on a runtime after `runtime.close()`: nothing was done. */
+export class RuntimeClosedError extends DurableError {
+  override readonly code = 'CLOSED';
+
+  constructor(readonly backend: string) {
+    super(`This ${backend} runtime is closed: create a new one with createRuntime(config, registry)`);
+  }
+
+  protected override toData() {
+    return { backend: this.backend };
+  }
+}
+
+/**
+ * The engine could not be reached (down, restarting, wrong address): names the engine, the setting and the address.
+ * Nothing persisted is lost; the call may be retried.
+ */
+export class EngineConnectionError extends DurableError {
+  override readonly code = 'CONNECTION';
+
+  constructor(
+    readonly backend: string,
+    readonly setting: string,
+    readonly address: string,
+    detail: string,
+  ) {
+    super(`Cannot reach the ${backend} engine at ${address} (setting ${setting}): ${detail}`);
+  }
+
+  protected override toData() {
+    return { backend: this.backend, setting: this.setting, address: this.address };
+  }
+}
+
+/** Starting workflow `requested` on an id that workflow `owner` owns: an execution id belongs to one workflow. */
+export function idOwnedByOtherWorkflow(executionId: string, owner: string, requested: string): ValidationError {
+  return new ValidationError(
+    `Execution id '${executionId}' already belongs to workflow '${owner}', not '${requested}'`,
+    [{ path: 'id', message: `owned by workflow '${owner}'` }],
+  );
 }
 
 /** A bad or incomplete configuration, or a backend adapter that is not installed. */
@@ -220,8 +316,10 @@ export function isNonRetryable(error: unknown): boolean {
   return (
     shape.code === 'TERMINAL' ||
     shape.code === 'SERIALIZATION' ||
+    shape.code === 'PAYLOAD_TOO_LARGE' ||
     shape.name === 'TerminalError' ||
-    shape.name === 'SerializationError'
+    shape.name === 'SerializationError' ||
+    shape.name === 'PayloadTooLargeError'
   );
 }
 
@@ -244,6 +342,22 @@ function rebuildDurableError(shape: ErrorShape): DurableError | undefined {
       break;
     case 'VALIDATION':
       error = new ValidationError(shape.message, Array.isArray(data.issues) ? (data.issues as ValidationIssue[]) : []);
+      break;
+    case 'ENDED':
+      error = new ExecutionEndedError(
+        String(data.workflowName),
+        String(data.executionId),
+        data.status as ExecutionEndedError['status'],
+      );
+      break;
+    case 'PAYLOAD_TOO_LARGE':
+      error = new PayloadTooLargeError(String(data.payload), Number(data.sizeBytes), Number(data.limitBytes));
+      break;
+    case 'CLOSED':
+      error = new RuntimeClosedError(String(data.backend));
+      break;
+    case 'CONNECTION':
+      error = new EngineConnectionError(String(data.backend), String(data.setting), String(data.address), '');
       break;
     case undefined:
       return undefined;

@@ -2,11 +2,12 @@ import { ValidationError } from './errors.js';
 
 const ID_PATTERN = /^[A-Za-z0-9._~-]{1,512}$/;
 
-/** Checks an execution id: 1-512 characters from `A-Z a-z 0-9 . _ ~ -`, the same rule on every backend. */
+/** Checks an execution id: 1-512 characters from `A-Z a-z 0-9 . _ ~ -`, not `.` or `..`; the same rule everywhere. */
 export function assertExecutionId(id: unknown, where = 'id'): asserts id is string {
-  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+  // `.` and `..` are path segments to the engines that put ids in URLs: refused everywhere, not on one engine.
+  if (typeof id !== 'string' || !ID_PATTERN.test(id) || id === '.' || id === '..') {
     throw new ValidationError(
-      `Invalid execution ${where} ${JSON.stringify(id)}: use 1-512 characters from A-Z a-z 0-9 . _ ~ -`,
+      `Invalid execution ${where} ${JSON.stringify(id)}: use 1-512 characters from A-Z a-z 0-9 . _ ~ - (not '.' or '..')`,
       [{ path: where, message: 'invalid execution id' }],
     );
   }

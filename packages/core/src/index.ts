@@ -45,16 +45,22 @@ export {
 } from './definitions.js';
 export { type Duration, type DurationUnit, parseDuration } from './duration.js';
 export {
+  CANCELLED_MESSAGE,
   CancelledError,
   ConfigError,
   DurableError,
   type DurableErrorCode,
+  EngineConnectionError,
   type ErrorShape,
+  ExecutionEndedError,
   ExecutionNotFoundError,
   fromErrorShape,
+  idOwnedByOtherWorkflow,
   isErrorShape,
   isNonRetryable,
   NonDeterminismError,
+  PayloadTooLargeError,
+  RuntimeClosedError,
   SerializationError,
   StepFailedError,
   TerminalError,
@@ -66,12 +72,15 @@ export {
   WorkflowFailedError,
 } from './errors.js';
 export { assertExecutionId, childExecutionId } from './ids.js';
+export { DEFAULT_MAX_PAYLOAD_BYTES, toPayload } from './payload.js';
 export { createRegistry, type Registry, type RegistryInput } from './registry.js';
 export {
   DEFAULT_RETRY_POLICY,
   type ResolvedRetryPolicy,
+  type RetryDecision,
   type RetryPolicy,
   resolveRetryPolicy,
+  retryDecision,
   retryDelayMs,
 } from './retry.js';
 export type { ExecutionHandle, ExecutionStatus, Runtime, StartOptions } from './runtime.js';

@@ -1,5 +1,5 @@
 import { type Duration, parseDuration } from './duration.js';
-import { ValidationError } from './errors.js';
+import { isNonRetryable, ValidationError } from './errors.js';
 
 /** How a step is retried. Every field is optional; missing fields take the {@link DEFAULT_RETRY_POLICY}. */
 export interface RetryPolicy {
@@ -64,4 +64,17 @@ export function retryDelayMs(policy: ResolvedRetryPolicy, failedAttempt: number)
 
 function invalid(path: string, problem: string): ValidationError {
   return new ValidationError(`Invalid ${path}: ${problem}`, [{ path, message: problem }]);
+}
+
+/** What to do after a step attempt failed: retry after `delayMs`, or record the failure. */
+export type RetryDecision = { readonly retry: true; readonly delayMs: number } | { readonly retry: false };
+
+/**
+ * The one retry decision of every backend: a non-retryable error (`TerminalError`, serialization, payload size) or
+ * the last allowed attempt ends the step; otherwise the next attempt waits {@link retryDelayMs}. `failedAttempt`
+ * counts failed attempts only (a crashed worker is not a failed attempt).
+ */
+export function retryDecision(policy: ResolvedRetryPolicy, failedAttempt: number, error: unknown): RetryDecision {
+  if (isNonRetryable(error) || failedAttempt >= policy.maxAttempts) return { retry: false };
+  return { retry: true, delayMs: retryDelayMs(policy, failedAttempt) };
 }

@@ -20,16 +20,29 @@ export interface ExecutionHandle<W extends AnyWorkflow = AnyWorkflow> {
   /** Waits for the end. @throws WorkflowFailedError when the execution failed or was cancelled. */
   result(): Promise<OutputOf<W>>;
   status(): Promise<ExecutionStatus>;
-  /** Delivers a value to `ctx.promise(name)`. The first resolution wins; later ones are ignored. */
-  resolvePromise(name: string, value: unknown): Promise<void>;
-  /** Delivers an error to `ctx.promise(name)`: the workflow sees an error with this name and message. */
-  rejectPromise(name: string, error: Error | string): Promise<void>;
+  /**
+   * Delivers a value to `ctx.promise(name)`, also before the workflow waits. The first settlement wins.
+   * @returns `true` when this value won, `false` when the promise was already settled (this one is ignored).
+   * @throws ExecutionEndedError when the execution has ended: nothing was delivered.
+   */
+  resolvePromise(name: string, value: unknown): Promise<boolean>;
+  /**
+   * Delivers an error to `ctx.promise(name)`: the workflow sees an error with this name and message.
+   * @returns `true` when this rejection won. @throws ExecutionEndedError when the execution has ended.
+   */
+  rejectPromise(name: string, error: Error | string): Promise<boolean>;
   /** Reads one state entry (or all of them), while the execution runs and after it ended. */
   getState<T = unknown>(key: string): Promise<T | undefined>;
   getState(): Promise<Record<string, unknown>>;
-  /** Appends a message to a channel of the execution; `ctx.receive(channel)` takes them in order. */
+  /**
+   * Appends a message to a channel of the execution; `ctx.receive(channel)` takes them in order.
+   * @throws ExecutionEndedError when the execution has ended: nothing was delivered.
+   */
   send(channel: string, message: unknown): Promise<void>;
-  /** Cancels the execution: a pending sleep, promise or receive is interrupted and it ends `cancelled`. */
+  /**
+   * Cancels the execution, durably once this returns: what it awaits throws `CancelledError`, and it ends
+   * `cancelled` unless the workflow catches that error. A no-op for an execution that has ended.
+   */
   cancel(): Promise<void>;
 }
 

@@ -4,11 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { ConfigError, createRuntime, loadConfig, parseConfig } from '../src/index.js';
+import { ConfigError, createRuntime, DEFAULT_MAX_PAYLOAD_BYTES, loadConfig, parseConfig } from '../src/index.js';
 
 describe('configuration', () => {
   test('loadConfig reads the backend and its fields from the environment, with defaults', () => {
-    expect(loadConfig({ DURABLE_BACKEND: 'memory' })).toEqual({ backend: 'memory', clock: 'real' });
+    expect(loadConfig({ DURABLE_BACKEND: 'memory' })).toEqual({
+      backend: 'memory',
+      clock: 'real',
+      maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
+    });
+    expect(loadConfig({ DURABLE_BACKEND: 'memory', DURABLE_MAX_PAYLOAD_BYTES: '2048' })).toMatchObject({
+      maxPayloadBytes: 2048,
+    });
     expect(
       loadConfig({
         DURABLE_BACKEND: 'restate',

@@ -12,6 +12,9 @@ export interface Clock {
   at(at: number, callback: () => void): Timer;
 }
 
+/** Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer wait re-arms once per such span. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Wall-clock time and Node timers. */
 export const realClock: Clock = {
   now: () => Date.now(),
@@ -20,10 +23,9 @@ export const realClock: Clock = {
     // Node's timers run on a monotonic clock and may fire a little before Date.now() reaches `at`: re-arm then.
     const arm = () => {
       const remaining = at - Date.now();
-      handle = remaining > 0 ? setTimeout(arm, remaining) : setTimeout(callback, 0);
+      handle = remaining > 0 ? setTimeout(arm, Math.min(remaining, MAX_TIMER_MS)) : setTimeout(callback, 0);
     };
-    const remaining = at - Date.now();
-    handle = remaining > 0 ? setTimeout(arm, remaining) : setTimeout(callback, 0);
+    arm();
     return { cancel: () => clearTimeout(handle) };
   },
 };

@@ -2,10 +2,9 @@ import {
   CancelledError,
   type ErrorShape,
   fromErrorShape,
-  isNonRetryable,
   NonDeterminismError,
   type Registry,
-  retryDelayMs,
+  retryDecision,
   toErrorShape,
 } from '@durable-runtime/core';
 import {
@@ -21,6 +20,7 @@ import {
 import { JournalCursor } from './journal.js';
 import { jsonCopy } from './json-copy.js';
 import { type LiveExecution, never, type WaitResult } from './live-execution.js';
+import { deleteOwn, hasOwnKey, ownValue, setOwn } from './own-keys.js';
 import type { JournalEntry, OperationKind } from './store.js';
 
 /** The engine operations a running workflow reaches through its context. */
@@ -28,8 +28,12 @@ export interface WorkflowHost {
   readonly registry: Registry;
   now(): number;
   isAlive(): boolean;
-  /** Starts (or finds) an execution; `delayMs` schedules it. */
-  start(request: StartRequest, delayMs?: number): void;
+  /** The largest payload in bytes. */
+  readonly maxPayloadBytes: number;
+  /** Starts (or finds) an execution; `delayMs` schedules it. @throws ValidationError for an id of another workflow */
+  startExecution(request: StartRequest, delayMs?: number): void;
+  /** Requests the cancellation of an execution (a child whose parent was cancelled). */
+  cancelExecution(ref: ExecutionRef): void;
   /** Waits for an execution's outcome. */
   outcome(ref: ExecutionRef): Promise<ExecutionOutcome>;
   /** Appends a message to an execution's mailbox. @throws ExecutionNotFoundError */
@@ -39,7 +43,7 @@ export interface WorkflowHost {
   stepFinished(): void;
 }
 
-const CANCELLED = (): ErrorShape => toErrorShape(new CancelledError('The execution was cancelled'));
+const CANCELLED = (): ErrorShape => toErrorShape(new CancelledError());
 
 /**
  * The memory engine's {@link EngineContext}: every operation goes through the journal, so a replay returns recorded
@@ -47,6 +51,11 @@ const CANCELLED = (): ErrorShape => toErrorShape(new CancelledError('The executi
  */
 export class MemoryEngineContext implements EngineContext {
   readonly #cursor: JournalCursor;
+  /**
+   * The workflow has been thrown a `CancelledError`: from then on steps run to their end (compensation) while new
+   * waits throw at once. Known again on replay from the journal.
+   */
+  #cancelDelivered = false;
   /** Set when a replay diverged from the journal: the execution fails with it whatever the workflow catches. */
   divergence: NonDeterminismError | undefined;
 
@@ -67,29 +76,56 @@ export class MemoryEngineContext implements EngineContext {
 
   async runStep(request: StepRequest): Promise<StepOutcome> {
     const entry = this.#next('step', request.stepName);
-    const step = this.host.registry.step(request.stepName);
-    while (!entry.result) {
-      if (!this.host.isAlive()) return never();
-      if (entry.retryAt !== undefined) await this.live.waitUntil(entry.retryAt);
-      const attempt = (entry.attempts ?? 0) + 1;
-      this.#save(() => {
-        entry.attempts = attempt;
-        delete entry.retryAt;
-      });
-      const result = await this.#attempt(request, step, attempt);
-      if (!this.host.isAlive()) return never();
-      this.#save(() => {
-        if ('value' in result || isNonRetryable(result.error) || attempt >= request.retry.maxAttempts) {
-          entry.result = result;
-        } else {
-          entry.retryAt = this.host.now() + retryDelayMs(request.retry, attempt);
-        }
-      });
+    if (!entry.result && !entry.cancelled) {
+      if (this.#cancelPending()) this.#save(() => (entry.cancelled = true));
+      else await this.#attempts(entry, request);
     }
+    if (entry.cancelled) return this.#throwCancelled();
     const result = entry.result;
+    if (!result) return never();
     return 'value' in result
       ? { ok: true, value: jsonCopy(result.value) }
-      : { ok: false, error: result.error, attempts: entry.attempts ?? 1 };
+      : { ok: false, error: result.error, attempts: entry.failedAttempts ?? 1 };
+  }
+
+  /**
+   * Runs attempts until one is recorded. A cancellation requested meanwhile (and not yet delivered to the workflow)
+   * aborts the attempt in flight or the backoff, and marks the step cancelled; once a cancellation was delivered,
+   * steps run to their end (compensation).
+   */
+  async #attempts(entry: JournalEntry, request: StepRequest): Promise<void> {
+    const step = this.host.registry.step(request.stepName);
+    const interruptible = !this.#cancelDelivered;
+    const abort = new AbortController();
+    const stopWatching = interruptible ? this.live.onCancel(() => abort.abort()) : () => {};
+    try {
+      while (!entry.result && !abort.signal.aborted) {
+        if (!this.host.isAlive()) return never();
+        if (entry.retryAt !== undefined) {
+          const waited = await this.live.wait(() => undefined, entry.retryAt, interruptible);
+          if (waited.kind === 'cancelled') break;
+        }
+        const failed = entry.failedAttempts ?? 0;
+        // Persisted before the attempt runs: the journal shows the step as started.
+        this.#save(() => delete entry.retryAt);
+        const result = await this.#attempt(request, step, failed + 1, abort.signal);
+        if (!this.host.isAlive()) return never();
+        if (abort.signal.aborted) break;
+        this.#save(() => {
+          if ('value' in result) {
+            entry.result = result;
+            return;
+          }
+          entry.failedAttempts = failed + 1;
+          const decision = retryDecision(request.retry, failed + 1, result.error);
+          if (decision.retry) entry.retryAt = this.host.now() + decision.delayMs;
+          else entry.result = result;
+        });
+      }
+      if (abort.signal.aborted && !entry.result) this.#save(() => (entry.cancelled = true));
+    } finally {
+      stopWatching();
+    }
   }
 
   async sleep(ms: number): Promise<void> {
@@ -106,7 +142,7 @@ export class MemoryEngineContext implements EngineContext {
     const entry = this.#next('promise', name);
     if (!entry.result) {
       const deadline = this.#deadline(entry, timeoutMs);
-      const waited = await this.live.wait(() => this.live.record.promises[name], deadline);
+      const waited = await this.live.wait(() => ownValue(this.live.record.promises, name), deadline);
       this.#complete(
         entry,
         waitResultToEntry(waited, (settlement) => settlement),
@@ -131,7 +167,7 @@ export class MemoryEngineContext implements EngineContext {
 
   /** Takes the oldest message and records it in the same write, so no concurrent receive can take it too. */
   #takeMessage(entry: JournalEntry, channel: string): true | undefined {
-    const queue = this.live.record.mailbox[channel];
+    const queue = ownValue(this.live.record.mailbox, channel);
     if (!queue?.length) return undefined;
     this.#save(() => {
       entry.result = { value: { kind: 'value', value: queue.shift() } };
@@ -143,7 +179,7 @@ export class MemoryEngineContext implements EngineContext {
     const entry = this.#next('state.get', key);
     if (!entry.result) {
       const state = this.live.record.state;
-      this.#complete(entry, { value: key in state ? { value: state[key] } : {} });
+      this.#complete(entry, { value: hasOwnKey(state, key) ? { value: state[key] } : {} });
     }
     return (this.#unwrap(entry) as { value?: unknown }).value;
   }
@@ -152,7 +188,7 @@ export class MemoryEngineContext implements EngineContext {
     const entry = this.#next('state.set', key);
     if (!entry.result) {
       this.#save(() => {
-        this.live.record.state[key] = value;
+        setOwn(this.live.record.state, key, value);
         entry.result = { value: null };
       });
     }
@@ -162,7 +198,7 @@ export class MemoryEngineContext implements EngineContext {
     const entry = this.#next('state.delete', key);
     if (!entry.result) {
       this.#save(() => {
-        delete this.live.record.state[key];
+        deleteOwn(this.live.record.state, key);
         entry.result = { value: null };
       });
     }
@@ -181,22 +217,53 @@ export class MemoryEngineContext implements EngineContext {
     this.#unwrap(entry);
   }
 
+  /** Waits for a child; a cancellation of this execution cancels the child and interrupts the wait. */
   async callChild(request: StartRequest): Promise<ExecutionOutcome> {
     const entry = this.#next('call', `${request.workflowName}/${request.executionId}`);
     if (!entry.result) {
-      this.host.start(request);
-      const outcome = await this.host.outcome(request);
-      this.#complete(entry, { value: outcome });
+      if (this.live.record.cancelRequested) {
+        this.#complete(entry, { error: CANCELLED() });
+      } else {
+        try {
+          this.host.startExecution(request);
+        } catch (error) {
+          this.#complete(entry, { error: toErrorShape(error) });
+          return this.#unwrap(entry) as never;
+        }
+        const outcome = await this.#childOutcomeOrCancel(request);
+        this.#complete(entry, outcome ? { value: outcome } : { error: CANCELLED() });
+      }
     }
     return this.#unwrap(entry) as ExecutionOutcome;
+  }
+
+  /** The child's outcome, or undefined when this execution was cancelled first (the child is cancelled then). */
+  async #childOutcomeOrCancel(request: StartRequest): Promise<ExecutionOutcome | undefined> {
+    let stopWatching = () => {};
+    const cancelled = new Promise<undefined>((resolve) => {
+      stopWatching = this.live.onCancel(() => resolve(undefined));
+    });
+    try {
+      const outcome = await Promise.race([this.host.outcome(request), cancelled]);
+      if (!this.host.isAlive()) return never();
+      if (outcome === undefined) this.host.cancelExecution(request);
+      return outcome;
+    } finally {
+      stopWatching();
+    }
   }
 
   async startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
     const entry = this.#next('start', `${request.workflowName}/${request.executionId}`);
     if (!entry.result) {
-      this.host.start(request, delayMs);
-      this.#complete(entry, { value: null });
+      try {
+        this.host.startExecution(request, delayMs);
+        this.#complete(entry, { value: null });
+      } catch (error) {
+        this.#complete(entry, { error: toErrorShape(error) });
+      }
     }
+    this.#unwrap(entry);
   }
 
   now(): Promise<number> {
@@ -217,11 +284,16 @@ export class MemoryEngineContext implements EngineContext {
     return this.#unwrap(entry) as T;
   }
 
-  async #attempt(request: StepRequest, step: ReturnType<Registry['step']>, attempt: number) {
+  async #attempt(request: StepRequest, step: ReturnType<Registry['step']>, attempt: number, cancel: AbortSignal) {
     const info = { attempt, executionId: this.executionId, stepName: request.stepName };
     this.host.stepStarted();
     try {
-      return { value: await executeStepAttempt(step, request.args, info, request.timeoutMs) };
+      const options = {
+        timeoutMs: request.timeoutMs,
+        cancelSignal: cancel,
+        maxPayloadBytes: this.host.maxPayloadBytes,
+      };
+      return { value: await executeStepAttempt(step, request.args, info, options) };
     } catch (error) {
       return { error: toErrorShape(error) };
     } finally {
@@ -257,8 +329,21 @@ export class MemoryEngineContext implements EngineContext {
   #unwrap(entry: JournalEntry): unknown {
     const result = entry.result;
     if (!result) throw new Error(`internal: operation #${entry.seq} has no result`);
-    if ('error' in result) throw fromErrorShape(result.error);
+    if ('error' in result) {
+      if (result.error.code === 'CANCELLED') this.#cancelDelivered = true;
+      throw fromErrorShape(result.error);
+    }
     return jsonCopy(result.value);
+  }
+
+  /** A cancellation was requested and the workflow has not been told yet: the next operation that waits tells it. */
+  #cancelPending(): boolean {
+    return this.live.record.cancelRequested && !this.#cancelDelivered;
+  }
+
+  #throwCancelled(): never {
+    this.#cancelDelivered = true;
+    throw new CancelledError();
   }
 }
 

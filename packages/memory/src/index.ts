@@ -36,7 +36,7 @@ export interface MemoryRuntime extends Runtime {
  */
 export function createMemoryRuntime(registry: RegistryInput, options: MemoryEngineOptions = {}): MemoryRuntime {
   const engine = new MemoryEngine(createRegistry(registry), options);
-  const runtime = createRuntimeFromClient(engine, engine.registry);
+  const runtime = createRuntimeFromClient(engine, engine.registry, { maxPayloadBytes: engine.maxPayloadBytes });
   return Object.assign(runtime, { engine, clock: engine.clock, crash: () => engine.crash() });
 }
 
@@ -46,5 +46,5 @@ export async function createBackend(config: DurableConfig, registry: Registry): 
     throw new TypeError(`@durable-runtime/memory cannot run backend '${config.backend}'`);
   }
   const clock = config.clock === 'virtual' ? new VirtualClock({ autoAdvance: true }) : undefined;
-  return new MemoryEngine(registry, clock ? { clock } : {});
+  return new MemoryEngine(registry, { maxPayloadBytes: config.maxPayloadBytes, ...(clock ? { clock } : {}) });
 }

@@ -75,8 +75,15 @@ export class LiveExecution {
     });
   }
 
-  /** Waits until the clock reaches `time` (not interrupted by cancellation). */
-  async waitUntil(time: number): Promise<void> {
-    await this.wait(() => undefined, time, false);
+  /** Calls `callback` once, when a cancellation of the execution is requested; returns a function to stop watching. */
+  onCancel(callback: () => void): () => void {
+    const check = () => {
+      if (!this.record.cancelRequested) return;
+      this.#waiters.delete(check);
+      callback();
+    };
+    this.#waiters.add(check);
+    check();
+    return () => this.#waiters.delete(check);
   }
 }

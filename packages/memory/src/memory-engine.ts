@@ -2,10 +2,12 @@ import {
   ALL_CAPABILITIES,
   CancelledError,
   type Capabilities,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  ExecutionEndedError,
   ExecutionNotFoundError,
   type ExecutionStatus,
+  idOwnedByOtherWorkflow,
   type Registry,
-  ValidationError,
 } from '@durable-runtime/core';
 import {
   type EngineClient,
@@ -21,6 +23,7 @@ import { type Clock, realClock, type Timer, VirtualClock } from './clock.js';
 import { MemoryEngineContext, type WorkflowHost } from './engine-context.js';
 import { jsonCopy } from './json-copy.js';
 import { type ExecutionHost, LiveExecution } from './live-execution.js';
+import { hasOwnKey, ownValue, setOwn } from './own-keys.js';
 import { createInMemoryStore, type ExecutionRecord, type ExecutionStore } from './store.js';
 
 /** Options of the memory engine. */
@@ -34,6 +37,13 @@ export interface MemoryEngineOptions {
    * execution run (again after a restart).
    */
   readonly interceptContext?: (context: EngineContext) => EngineContext;
+  /** The largest payload in bytes of JSON. @default DEFAULT_MAX_PAYLOAD_BYTES */
+  readonly maxPayloadBytes?: number;
+  /**
+   * `false`: a client-only engine over a shared store: it records starts, deliveries and cancellations but runs no
+   * execution (another engine over the store does). @default true
+   */
+  readonly worker?: boolean;
 }
 
 /**
@@ -45,6 +55,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   readonly capabilities: Capabilities = ALL_CAPABILITIES;
   readonly store: ExecutionStore;
   readonly clock: Clock;
+  readonly maxPayloadBytes: number;
   readonly #live = new Map<string, LiveExecution>();
   readonly #watchers = new Map<string, Set<() => void>>();
   #alive = true;
@@ -52,6 +63,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   readonly #timers = new Set<Timer>();
   readonly #executionHost: ExecutionHost;
   readonly #interceptContext: (context: EngineContext) => EngineContext;
+  readonly #worker: boolean;
 
   constructor(
     readonly registry: Registry,
@@ -59,6 +71,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   ) {
     this.store = options.store ?? createInMemoryStore();
     this.clock = options.clock ?? realClock;
+    this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.#worker = options.worker ?? true;
     this.#interceptContext = options.interceptContext ?? ((context) => context);
     if (this.clock instanceof VirtualClock) this.clock.setIdleCheck(() => this.#runningSteps === 0);
     this.#executionHost = {
@@ -94,15 +108,18 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     return status === 'scheduled' ? 'running' : status;
   }
 
-  async settlePromise(ref: ExecutionRef, name: string, settlement: PromiseSettlement): Promise<void> {
-    this.#change(ref, (record) => {
-      record.promises[name] ??= settlement;
+  async settlePromise(ref: ExecutionRef, name: string, settlement: PromiseSettlement): Promise<boolean> {
+    let won = false;
+    this.#deliverTo(ref, (record) => {
+      won = !hasOwnKey(record.promises, name);
+      if (won) setOwn(record.promises, name, settlement);
     });
+    return won;
   }
 
   async getState(ref: ExecutionRef, key: string | undefined): Promise<unknown> {
     const { state } = this.#find(ref);
-    return jsonCopy(key === undefined ? state : state[key]);
+    return jsonCopy(key === undefined ? state : ownValue(state, key));
   }
 
   async send(ref: ExecutionRef, channel: string, message: unknown): Promise<void> {
@@ -110,14 +127,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   async cancel(ref: ExecutionRef): Promise<void> {
-    this.#change(ref, (record) => {
-      if (record.status === 'scheduled') {
-        record.status = 'cancelled';
-        record.outcome = failureOutcome(new CancelledError('The execution was cancelled before it started'));
-      } else if (record.status === 'running') {
-        record.cancelRequested = true;
-      }
-    });
+    this.#find(ref);
+    this.cancelExecution(ref);
   }
 
   /** Stops this engine: nothing more runs or is persisted, and its timers are cancelled (the process can exit). */
@@ -149,9 +160,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     const existing = this.store.read(request.executionId);
     if (existing) {
       if (existing.workflowName !== request.workflowName) {
-        throw new ValidationError(
-          `Execution id '${request.executionId}' already belongs to workflow '${existing.workflowName}', not '${request.workflowName}'`,
-        );
+        throw idOwnedByOtherWorkflow(request.executionId, existing.workflowName, request.workflowName);
       }
       return;
     }
@@ -173,11 +182,23 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     this.#schedule(record);
   }
 
-  deliver(ref: ExecutionRef, channel: string, message: unknown): void {
+  /** A delayed execution not started yet ends at once; a running one is told (a no-op once it ended). */
+  cancelExecution(ref: ExecutionRef): void {
     this.#change(ref, (record) => {
-      const queue = record.mailbox[channel] ?? [];
+      if (record.status === 'scheduled') {
+        record.status = 'cancelled';
+        record.outcome = failureOutcome(new CancelledError());
+      } else if (record.status === 'running') {
+        record.cancelRequested = true;
+      }
+    });
+  }
+
+  deliver(ref: ExecutionRef, channel: string, message: unknown): void {
+    this.#deliverTo(ref, (record) => {
+      const queue = ownValue(record.mailbox, channel) ?? [];
       queue.push(message);
-      record.mailbox[channel] = queue;
+      setOwn(record.mailbox, channel, queue);
     });
   }
 
@@ -199,6 +220,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   #schedule(record: ExecutionRecord): void {
+    if (!this.#worker) return;
     if (record.status === 'scheduled') {
       this.#at(record.startAt ?? 0, () => this.#begin(record.id));
     } else {
@@ -232,7 +254,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     let outcome: ExecutionOutcome;
     try {
       const definition = this.registry.workflow(record.workflowName);
-      const value = await executeWorkflow(definition, this.#interceptContext(context), jsonCopy(record.input));
+      const engine = this.#interceptContext(context);
+      const value = await executeWorkflow(definition, engine, jsonCopy(record.input), this.maxPayloadBytes);
       outcome = { status: 'completed', value };
     } catch (error) {
       outcome = failureOutcome(error);
@@ -266,6 +289,15 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
       throw new ExecutionNotFoundError(ref.workflowName, ref.executionId);
     }
     return record;
+  }
+
+  /** Like {@link #change} for a delivery (a settlement, a message): refused once the execution ended. */
+  #deliverTo(ref: ExecutionRef, change: (record: ExecutionRecord) => void): void {
+    const { status } = this.#find(ref);
+    if (status === 'completed' || status === 'failed' || status === 'cancelled') {
+      throw new ExecutionEndedError(ref.workflowName, ref.executionId, status);
+    }
+    this.#change(ref, change);
   }
 
   /** Applies a change to an execution from outside: through its live copy when it runs here. */

@@ -26,8 +26,10 @@ export interface JournalEntry {
   result?: { readonly value: unknown } | { readonly error: ErrorShape };
   /** Epoch ms at which a sleep wakes or a wait times out; fixed when the operation first runs. */
   deadline?: number;
-  /** Step attempts made so far (an interrupted attempt counts). */
-  attempts?: number;
+  /** Step attempts that failed so far (an attempt interrupted by a crash is not one: it runs again). */
+  failedAttempts?: number;
+  /** The operation was interrupted by the execution's cancellation: it throws `CancelledError` on replay too. */
+  cancelled?: true;
   /** Epoch ms before which the next step attempt must not start. */
   retryAt?: number;
 }

@@ -11,4 +11,6 @@ runConformance({
     crashed.crash();
     return createMemoryRuntime(registry, { store: crashed.engine.store });
   },
+  createClient: async ({ registry }, closed) =>
+    createMemoryRuntime(registry, { store: (closed as MemoryRuntime).engine.store, worker: false }),
 });

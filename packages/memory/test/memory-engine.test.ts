@@ -9,9 +9,12 @@ const quick = defineStep('quick', async (args: { tag: string }) => {
   calls.push(args.tag);
   return args.tag;
 });
+/** Hangs the first time it runs for a tag (until released), answers at once when it runs again. */
 const slow = defineStep('slow', async (args: { tag: string }, info) => {
-  calls.push(`${args.tag}#${info.attempt}`);
-  if (info.attempt === 1) await new Promise<void>((resolve) => (releaseSlowStep = resolve));
+  const call = `${args.tag}#${info.attempt}`;
+  const first = !calls.includes(call);
+  calls.push(call);
+  if (first) await new Promise<void>((resolve) => (releaseSlowStep = resolve));
   return args.tag;
 });
 
@@ -77,8 +80,11 @@ describe('memory engine', () => {
     releaseSlowStep?.();
     const second = createMemoryRuntime(registry, { store });
     await expect(second.handle(pipeline, 'p1').result()).resolves.toEqual(['p1:a', 'p1:b', 'p1:c']);
-    expect(calls).toEqual(['p1:a', 'p1:b#1', 'p1:b#2', 'p1:c']);
-    expect(store.read('p1')?.journal.find((entry) => entry.kind === 'step' && entry.name === 'slow')?.attempts).toBe(2);
+    // The interrupted attempt runs again as attempt 1: a crash is not a failed attempt (rule 14).
+    expect(calls).toEqual(['p1:a', 'p1:b#1', 'p1:b#1', 'p1:c']);
+    const slowEntry = store.read('p1')?.journal.find((entry) => entry.kind === 'step' && entry.name === 'slow');
+    expect(slowEntry?.result).toEqual({ value: 'p1:b' });
+    expect(slowEntry?.failedAttempts).toBeUndefined();
   });
 
   test('a crashed runtime persists nothing more', async () => {

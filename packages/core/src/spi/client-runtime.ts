@@ -1,10 +1,11 @@
 import { type AnyWorkflow, type InputOf, isWorkflowDefinition, type OutputOf } from '../definitions.js';
-import { toErrorShape, ValidationError } from '../errors.js';
+import { type ErrorShape, RuntimeClosedError, toErrorShape, ValidationError } from '../errors.js';
 import { assertExecutionId, assertName, randomExecutionId } from '../ids.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, toPayload } from '../payload.js';
 import type { Registry } from '../registry.js';
 import type { ExecutionHandle, Runtime, StartOptions } from '../runtime.js';
-import { toJson } from '../serialization.js';
 import { parseWithSchema } from '../validation.js';
+import { callAsync } from './call-async.js';
 import { unwrapChild } from './durable-context.js';
 import type { EngineClient, ExecutionRef } from './engine.js';
 
@@ -12,7 +13,13 @@ import type { EngineClient, ExecutionRef } from './engine.js';
  * Builds the public {@link Runtime} over an adapter's {@link EngineClient}: checks that workflows are registered,
  * validates input before anything is persisted, checks ids and JSON, and builds the API's errors.
  */
-export function createRuntimeFromClient(client: EngineClient, registry: Registry): Runtime {
+export function createRuntimeFromClient(
+  engine: EngineClient,
+  registry: Registry,
+  options: ClientRuntimeOptions = {},
+): Runtime {
+  const limit = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  const client = closable(engine);
   const refOf = (workflow: AnyWorkflow, id: string): ExecutionRef => {
     if (!isWorkflowDefinition(workflow)) {
       throw new ValidationError('Expected a workflow created with defineWorkflow as the first argument');
@@ -24,7 +31,7 @@ export function createRuntimeFromClient(client: EngineClient, registry: Registry
 
   const handle = <W extends AnyWorkflow>(workflow: W, id: string): ExecutionHandle<W> => {
     const ref = refOf(workflow, id);
-    return createHandle<W>(client, ref);
+    return createHandle<W>(client, ref, limit);
   };
 
   const runtime: Runtime = {
@@ -33,11 +40,12 @@ export function createRuntimeFromClient(client: EngineClient, registry: Registry
     async start<W extends AnyWorkflow>(workflow: W, input: InputOf<W>, options?: StartOptions) {
       const ref = refOf(workflow, options?.id ?? randomExecutionId());
       const what = `input of workflow '${workflow.name}'`;
-      const json = toJson(input, what);
+      client.assertOpen();
+      const json = toPayload(input, what, limit);
       // A schema may transform the input: its output is checked again.
-      const parsed = workflow.input ? toJson(parseWithSchema(workflow.input, json, what), what) : json;
+      const parsed = workflow.input ? toPayload(parseWithSchema(workflow.input, json, what), what, limit) : json;
       await client.start({ ...ref, input: parsed });
-      return createHandle<W>(client, ref);
+      return createHandle<W>(client, ref, limit);
     },
     async run<W extends AnyWorkflow>(workflow: W, input: InputOf<W>, options?: StartOptions) {
       const started = await runtime.start(workflow, input, options);
@@ -49,21 +57,68 @@ export function createRuntimeFromClient(client: EngineClient, registry: Registry
   return runtime;
 }
 
-function createHandle<W extends AnyWorkflow>(client: EngineClient, ref: ExecutionRef): ExecutionHandle<W> {
+/** Options of {@link createRuntimeFromClient}. */
+export interface ClientRuntimeOptions {
+  /** @default DEFAULT_MAX_PAYLOAD_BYTES */
+  readonly maxPayloadBytes?: number | undefined;
+}
+
+/**
+ * The engine client behind a gate: once `close()` was called, every call rejects with {@link RuntimeClosedError}
+ * instead of reaching a closed connection (or doing nothing without a word). `close()` itself may be called again.
+ */
+function closable(engine: EngineClient): EngineClient & { assertOpen(): void } {
+  let closing: Promise<void> | undefined;
+  const assertOpen = () => {
+    if (closing) throw new RuntimeClosedError(engine.backend);
+  };
+  const open =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      closing ? Promise.reject(new RuntimeClosedError(engine.backend)) : call(...args);
+  return {
+    backend: engine.backend,
+    capabilities: engine.capabilities,
+    assertOpen,
+    start: open((request) => engine.start(request)),
+    outcome: open((ref) => engine.outcome(ref)),
+    status: open((ref) => engine.status(ref)),
+    settlePromise: open((ref, name, settlement) => engine.settlePromise(ref, name, settlement)),
+    getState: open((ref, key) => engine.getState(ref, key)),
+    send: open((ref, channel, message) => engine.send(ref, channel, message)),
+    cancel: open((ref) => engine.cancel(ref)),
+    close() {
+      closing ??= engine.close();
+      return closing;
+    },
+  };
+}
+
+function createHandle<W extends AnyWorkflow>(
+  client: EngineClient,
+  ref: ExecutionRef,
+  limit: number,
+): ExecutionHandle<W> {
   return {
     id: ref.executionId,
     workflowName: ref.workflowName,
     result: () =>
       client.outcome(ref).then((outcome) => unwrapChild(outcome, ref.workflowName, ref.executionId) as OutputOf<W>),
     status: () => client.status(ref),
-    async resolvePromise(name, value) {
-      assertName(name, 'promise name');
-      await client.settlePromise(ref, name, { kind: 'value', value: toJson(value, `value of promise '${name}'`) });
+    resolvePromise(name, value) {
+      return callAsync(() => {
+        assertName(name, 'promise name');
+        const json = toPayload(value, `value of promise '${name}'`, limit);
+        return client.settlePromise(ref, name, { kind: 'value', value: json });
+      });
     },
-    async rejectPromise(name, error) {
-      assertName(name, 'promise name');
-      const shape = typeof error === 'string' ? { name: 'Error', message: error } : toErrorShape(error);
-      await client.settlePromise(ref, name, { kind: 'error', error: { name: shape.name, message: shape.message } });
+    rejectPromise(name, error) {
+      return callAsync(() => {
+        assertName(name, 'promise name');
+        const shape = typeof error === 'string' ? { name: 'Error', message: error } : toErrorShape(error);
+        const rejection = toPayload({ name: shape.name, message: shape.message }, `error of promise '${name}'`, limit);
+        return client.settlePromise(ref, name, { kind: 'error', error: rejection as ErrorShape });
+      });
     },
     getState: (async (key?: string) => {
       if (key !== undefined) assertName(key, 'state key');
@@ -71,7 +126,7 @@ function createHandle<W extends AnyWorkflow>(client: EngineClient, ref: Executio
     }) as ExecutionHandle<W>['getState'],
     async send(channel, message) {
       assertName(channel, 'channel');
-      await client.send(ref, channel, toJson(message, `message on channel '${channel}'`));
+      await client.send(ref, channel, toPayload(message, `message on channel '${channel}'`, limit));
     },
     cancel: () => client.cancel(ref),
   };

@@ -19,8 +19,8 @@ import {
 import { type Duration, parseDuration } from '../duration.js';
 import { fromErrorShape, StepFailedError, TimeoutError, ValidationError, WorkflowFailedError } from '../errors.js';
 import { assertExecutionId, assertName, childExecutionId } from '../ids.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, toPayload } from '../payload.js';
 import { DEFAULT_RETRY_POLICY, type ResolvedRetryPolicy, type RetryPolicy, resolveRetryPolicy } from '../retry.js';
-import { toJson } from '../serialization.js';
 import { parseWithSchema } from '../validation.js';
 import { callAsync } from './call-async.js';
 import type { EngineContext, ExecutionOutcome, WaitOutcome } from './engine.js';
@@ -30,8 +30,11 @@ import type { EngineContext, ExecutionOutcome, WaitOutcome } from './engine.js';
  * durations, resolves retry policies, derives child ids and turns outcomes into the API's errors, identically for
  * every backend.
  */
-export function createDurableContext(engine: EngineContext): DurableContext {
-  return new EngineDurableContext(engine);
+export function createDurableContext(
+  engine: EngineContext,
+  maxPayloadBytes: number = DEFAULT_MAX_PAYLOAD_BYTES,
+): DurableContext {
+  return new EngineDurableContext(engine, maxPayloadBytes);
 }
 
 /**
@@ -41,12 +44,14 @@ export function createDurableContext(engine: EngineContext): DurableContext {
  */
 class EngineDurableContext implements DurableContext {
   readonly #engine: EngineContext;
+  readonly #maxPayloadBytes: number;
   /** Child executions started so far, per workflow name: created on the first child (most executions have none). */
   #childCounts: Map<string, number> | undefined;
   #state: ExecutionState | undefined;
 
-  constructor(engine: EngineContext) {
+  constructor(engine: EngineContext, maxPayloadBytes: number) {
     this.#engine = engine;
+    this.#maxPayloadBytes = maxPayloadBytes;
   }
 
   get executionId(): string {
@@ -58,7 +63,7 @@ class EngineDurableContext implements DurableContext {
   }
 
   get state(): ExecutionState {
-    this.#state ??= new EngineExecutionState(this.#engine);
+    this.#state ??= new EngineExecutionState(this.#engine, this.#maxPayloadBytes);
     return this.#state;
   }
 
@@ -72,7 +77,7 @@ class EngineDurableContext implements DurableContext {
     }
     const outcome = await this.#engine.runStep({
       stepName: step.name,
-      args: toJson(args, `arguments of step '${step.name}'`),
+      args: toPayload(args, `arguments of step '${step.name}'`, this.#maxPayloadBytes),
       retry: optionalRetry(options?.retry, () => `ctx.run('${step.name}') retry`),
       timeoutMs: optionalDuration(options?.timeout, () => `ctx.run('${step.name}') timeout`),
     });
@@ -102,7 +107,7 @@ class EngineDurableContext implements DurableContext {
     const workflowName = workflowNameOf(target.workflow, 'ctx.send target.workflow');
     assertExecutionId(target.id, 'ctx.send target.id');
     assertName(channel, 'channel');
-    const json = toJson(message, `message on channel '${channel}'`);
+    const json = toPayload(message, `message on channel '${channel}'`, this.#maxPayloadBytes);
     await this.#engine.send({ workflowName, executionId: target.id }, channel, json);
   }
 
@@ -145,7 +150,9 @@ class EngineDurableContext implements DurableContext {
   }
 
   #childRequest(workflow: AnyWorkflow, input: unknown, options: CallOptions | undefined) {
-    return childRequest(workflow, input, options, (workflowName) => this.#nextChildId(workflowName));
+    return childRequest(workflow, input, options, this.#maxPayloadBytes, (workflowName) =>
+      this.#nextChildId(workflowName),
+    );
   }
 
   #nextChildId(workflowName: string): string {
@@ -158,7 +165,10 @@ class EngineDurableContext implements DurableContext {
 
 /** `ctx.state`: per-execution key/value state, checked and converted to JSON here. */
 class EngineExecutionState implements ExecutionState {
-  constructor(private readonly engine: EngineContext) {}
+  constructor(
+    private readonly engine: EngineContext,
+    private readonly maxPayloadBytes: number,
+  ) {}
 
   async get<T>(key: string): Promise<T | undefined> {
     assertName(key, 'state key');
@@ -168,7 +178,7 @@ class EngineExecutionState implements ExecutionState {
   async set(key: string, value: unknown): Promise<void> {
     assertName(key, 'state key');
     if (value === undefined) throw new ValidationError(`ctx.state.set('${key}'): use ctx.state.delete to remove a key`);
-    await this.engine.setState(key, toJson(value, `state '${key}'`));
+    await this.engine.setState(key, toPayload(value, `state '${key}'`, this.maxPayloadBytes));
   }
 
   async delete(key: string): Promise<void> {
@@ -181,6 +191,7 @@ function childRequest(
   workflow: AnyWorkflow,
   input: unknown,
   options: CallOptions | undefined,
+  maxPayloadBytes: number,
   nextChildId: (workflowName: string) => string,
 ) {
   if (!isWorkflowDefinition(workflow)) {
@@ -192,7 +203,7 @@ function childRequest(
   return {
     workflowName: workflow.name,
     executionId,
-    input: toJson(parsed, `input of workflow '${workflow.name}'`),
+    input: toPayload(parsed, `input of workflow '${workflow.name}'`, maxPayloadBytes),
   };
 }
 

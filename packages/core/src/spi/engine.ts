@@ -87,11 +87,17 @@ export interface EngineClient {
   /** Waits for the end. Rejects with `ExecutionNotFoundError` for an unknown id. */
   outcome(ref: ExecutionRef): Promise<ExecutionOutcome>;
   status(ref: ExecutionRef): Promise<ExecutionStatus>;
-  /** Settles a durable promise; the first settlement wins. Rejects with `ExecutionNotFoundError` for an unknown id. */
-  settlePromise(ref: ExecutionRef, name: string, settlement: PromiseSettlement): Promise<void>;
+  /**
+   * Settles a durable promise; the first settlement wins. Resolves `true` when this one won. Rejects with
+   * `ExecutionNotFoundError` for an unknown id (or one of another workflow) and `ExecutionEndedError` once the
+   * execution has ended.
+   */
+  settlePromise(ref: ExecutionRef, name: string, settlement: PromiseSettlement): Promise<boolean>;
   /** One state entry (`undefined` when absent), or the whole state object when `key` is undefined. */
   getState(ref: ExecutionRef, key: string | undefined): Promise<unknown>;
+  /** Appends a message; rejects with `ExecutionEndedError` once the execution has ended. */
   send(ref: ExecutionRef, channel: string, message: unknown): Promise<void>;
+  /** Requests cancellation, durably before it resolves; a no-op for an ended execution. */
   cancel(ref: ExecutionRef): Promise<void>;
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@
 export type { BackendModule } from '../create-runtime.js';
 export type { Registry } from '../registry.js';
 export { callAsync } from './call-async.js';
-export { createRuntimeFromClient } from './client-runtime.js';
+export { type ClientRuntimeOptions, createRuntimeFromClient } from './client-runtime.js';
 export { createDurableContext, unwrapChild } from './durable-context.js';
 export type {
   EngineClient,
@@ -18,4 +18,10 @@ export type {
   StepRequest,
   WaitOutcome,
 } from './engine.js';
-export { executeStepAttempt, executeWorkflow, failureOutcome } from './execute.js';
+export {
+  type AttemptInfo,
+  type AttemptOptions,
+  executeStepAttempt,
+  executeWorkflow,
+  failureOutcome,
+} from './execute.js';
