@@ -177,6 +177,15 @@ export async function waitForState(
   );
 }
 
+/** `work`, or a rejection naming `what` when it has not settled within `ms` (a bounded wait, not a hang). */
+export function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
 /** Awaits a promise expected to reject and returns the error. */
 export async function rejectionOf(work: Promise<unknown>): Promise<Error> {
   try {

@@ -10,11 +10,11 @@ const config = fileURLToPath(new URL('./mutants/vitest.config.ts', import.meta.u
 const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 
 interface JsonReport {
-  testResults: { assertionResults: { fullName: string; status: string }[] }[];
+  testResults: { assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
 }
 
 /** Runs the mutant's group in a separate vitest process and returns the full names of the tests that failed. */
-async function failingTests(mutant: string): Promise<{ failed: string[]; total: number }> {
+async function failingTests(mutant: string): Promise<{ failed: string[]; timedOut: string[]; total: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'durable-mutant-'));
   const output = join(dir, 'report.json');
   try {
@@ -28,7 +28,12 @@ async function failingTests(mutant: string): Promise<{ failed: string[]; total: 
     });
     const report = JSON.parse(readFileSync(output, 'utf8')) as JsonReport;
     const results = report.testResults.flatMap((file) => file.assertionResults);
-    return { failed: results.filter((r) => r.status !== 'passed').map((r) => r.fullName), total: results.length };
+    const failed = results.filter((r) => r.status !== 'passed');
+    return {
+      failed: failed.map((r) => r.fullName),
+      timedOut: failed.filter((r) => r.failureMessages.some((m) => m.includes('timed out'))).map((r) => r.fullName),
+      total: results.length,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -41,15 +46,25 @@ describe('the conformance suite catches wrong engines', () => {
   test.concurrent.each(MUTANTS.map((mutant) => [mutant.name, mutant] as const))(
     '%s',
     async (_name, mutant) => {
-      const { failed, total } = await failingTests(mutant.name);
+      const { failed, timedOut, total } = await failingTests(mutant.name);
       expect(total, 'the mutant run executed no test').toBeGreaterThan(0);
-      const { caughtBy } = mutant;
-      if (caughtBy === null) expect(failed).toEqual([]);
-      else
+      if (mutant.caughtBy === null) {
+        expect(failed).toEqual([]);
+        return;
+      }
+      // Strict: each named test fails by an assertion (not a timeout), and no other test fails.
+      const fragments = typeof mutant.caughtBy === 'string' ? [mutant.caughtBy] : mutant.caughtBy;
+      for (const fragment of fragments) {
         expect(
-          failed.filter((name) => name.includes(caughtBy)),
-          `failed: ${failed.join(' | ')}`,
+          failed.filter((name) => name.includes(fragment)),
+          `'${fragment}' did not fail`,
         ).not.toEqual([]);
+      }
+      expect(
+        failed.filter((name) => !fragments.some((fragment) => name.includes(fragment))),
+        'others failed',
+      ).toEqual([]);
+      expect(timedOut, 'caught by a timeout, not an assertion').toEqual([]);
     },
     120_000,
   );

@@ -1,7 +1,7 @@
 import { type ExecutionHandle, WorkflowFailedError } from '@durable-runtime/core';
 import { expect, test } from 'vitest';
 import { cancellable, failing, uncaughtStepFailure } from '../fixtures.js';
-import { defineGroup, featureTest, rejectionOf, waitForState } from '../harness.js';
+import { defineGroup, featureTest, rejectionOf, waitForState, within } from '../harness.js';
 import type { ConformanceOptions } from '../options.js';
 
 /** Spec 9: failures and cancellation, with the same error shape on every backend. */
@@ -42,7 +42,7 @@ export function failureCancellationTests(options: ConformanceOptions): void {
           await waitForState(handle, 'phase', 'waiting');
           const started = Date.now();
           await handle.cancel();
-          const error = await rejectionOf(handle.result());
+          const error = await rejectionOf(within(handle.result(), 20_000, 'result() after cancel()'));
           expect(WorkflowFailedError.is(error), String(error)).toBe(true);
           expect((error as WorkflowFailedError).cause.name).toBe('CancelledError');
           expect(await handle.status()).toBe('cancelled');

@@ -11,12 +11,13 @@ const groupTests = CONFORMANCE_GROUPS[GROUPS.indexOf(mutant.group as (typeof GRO
 if (!groupTests) throw new Error(`unknown group ${mutant.group}`);
 
 const engines = new WeakMap<Runtime, MemoryEngine>();
-function create(registry: RegistryInput, store?: ExecutionStore): Runtime {
+function create(registry: RegistryInput, store?: ExecutionStore, worker = true): Runtime {
   const engine = new MemoryEngine(createRegistry(registry), {
+    worker,
     ...(store ? { store } : {}),
     ...(mutant?.context ? { interceptContext: mutant.context } : {}),
   });
-  const runtime = createRuntimeFromClient(mutant?.client ? mutant.client(engine) : engine, engine.registry);
+  const runtime = createRuntimeFromClient(mutant?.client ? mutant.client(engine, { worker }) : engine, engine.registry);
   engines.set(runtime, engine);
   return runtime;
 }
@@ -30,5 +31,10 @@ groupTests({
     if (!engine) throw new Error('unknown runtime');
     engine.crash();
     return create(registry, engine.store);
+  },
+  async createClient({ registry }, closed) {
+    const engine = engines.get(closed);
+    if (!engine) throw new Error('unknown runtime');
+    return create(registry, engine.store, false);
   },
 });

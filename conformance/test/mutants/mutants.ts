@@ -1,4 +1,10 @@
-import { type Capabilities, UnsupportedFeatureError } from '@durable-runtime/core';
+import {
+  CancelledError,
+  type Capabilities,
+  ExecutionNotFoundError,
+  NonDeterminismError,
+  UnsupportedFeatureError,
+} from '@durable-runtime/core';
 import type { EngineClient, EngineContext } from '@durable-runtime/core/spi';
 
 /**
@@ -9,12 +15,16 @@ export interface Mutant {
   readonly name: string;
   /** The conformance group to run against the mutant. */
   readonly group: string;
-  /** A fragment of the title of the test that must fail; `null` for an honest variant on which every test passes. */
-  readonly caughtBy: string | null;
+  /**
+   * Fragments of the titles of the tests that must fail (each fragment at least one test; every failing test
+   * matches one); `null` for an honest variant on which every test passes.
+   */
+  readonly caughtBy: string | readonly string[] | null;
   /** Features the variant declares absent. */
   readonly undeclared?: Partial<Capabilities>;
   readonly context?: (inner: EngineContext) => EngineContext;
-  readonly client?: (inner: EngineClient) => EngineClient;
+  /** `worker` is false for the client-only runtime of the `outages` group. */
+  readonly client?: (inner: EngineClient, mode: { readonly worker: boolean }) => EngineClient;
 }
 
 /** An engine context that forwards everything to `inner`, with some methods replaced. */
@@ -87,7 +97,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'retries-one-attempt-too-many',
     group: 'steps',
-    caughtBy: 'when attempts run out',
+    caughtBy: ['when attempts run out', 'the default policy makes 5 attempts', 'when every attempt times out'],
     context: (inner) =>
       contextWith(inner, {
         runStep: (request) =>
@@ -97,7 +107,12 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'sleep-wakes-early',
     group: 'timers',
-    caughtBy: 'never wakes early',
+    caughtBy: [
+      'never wakes early',
+      'duration strings are accepted',
+      'sleepUntil waits',
+      'a sleep survives a worker restart',
+    ],
     context: (inner) => contextWith(inner, { sleep: (ms) => inner.sleep(Math.floor(ms / 2)) }),
   },
   {
@@ -142,7 +157,7 @@ export const MUTANTS: readonly Mutant[] = [
           const key = `${ref.executionId}/${name}`;
           if (seen.has(key)) return inner.settlePromise(ref, name, settlement);
           seen.add(key);
-          return later(60, () => inner.settlePromise(ref, name, settlement));
+          return later(60, () => inner.settlePromise(ref, name, settlement)).then(() => true);
         },
       });
     },
@@ -155,7 +170,8 @@ export const MUTANTS: readonly Mutant[] = [
       clientWith(inner, {
         async outcome(ref) {
           const outcome = await inner.outcome(ref);
-          return outcome.status === 'completed'
+          // The name of an application's own error is lost (the library's errors, with a code, keep theirs).
+          return outcome.status === 'completed' || outcome.error.code !== undefined
             ? outcome
             : { status: outcome.status, error: { name: 'Error', message: outcome.error.message } };
         },
@@ -164,7 +180,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'state-hidden-while-running',
     group: 'state',
-    caughtBy: 'readable from outside while running',
+    caughtBy: ['readable from outside while running', 'state survives a restart'],
     client: (inner) =>
       clientWith(inner, {
         async getState(ref, key) {
@@ -175,7 +191,115 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'cancel-ignored',
     group: 'failure-cancellation',
-    caughtBy: 'interrupts a pending sleep',
+    caughtBy: ['interrupts a pending sleep', 'interrupts a pending promise', 'interrupts a pending receive'],
     client: (inner) => clientWith(inner, { cancel: async () => undefined }),
   },
+  // ---- second edition: one mutant per rule, each caught by the named tests and no others ----
+  {
+    name: 'send-to-unknown-workflow-succeeds',
+    group: 'identity',
+    caughtBy: 'ctx.send to an id of another workflow',
+    context: (inner) =>
+      contextWith(inner, {
+        send: (target, channel, message) =>
+          inner.send(target, channel, message).catch((error: unknown) => {
+            if (!ExecutionNotFoundError.is(error)) throw error;
+          }),
+      }),
+  },
+  {
+    name: 'no-compensation-after-cancel',
+    group: 'cancellation',
+    caughtBy: ['the workflow compensates', 'new sleeps, promises, receives and calls throw'],
+    context: (inner) => {
+      let cancelled = false;
+      const watch = <T>(work: Promise<T>) =>
+        work.catch((error: unknown) => {
+          if (CancelledError.is(error)) cancelled = true;
+          throw error;
+        });
+      return contextWith(inner, {
+        promise: (name, timeoutMs) => watch(inner.promise(name, timeoutMs)),
+        runStep: (request) => (cancelled ? Promise.reject(new CancelledError()) : inner.runStep(request)),
+      });
+    },
+  },
+  {
+    name: 'zero-interval-backs-off',
+    group: 'retries',
+    caughtBy: 'initialInterval: 0 retries at once',
+    context: (inner) =>
+      contextWith(inner, {
+        runStep: (request) =>
+          inner.runStep(
+            request.retry.initialIntervalMs === 0
+              ? { ...request, retry: { ...request.retry, initialIntervalMs: 2_000, maxIntervalMs: 60_000 } }
+              : request,
+          ),
+      }),
+  },
+  {
+    name: 'step-arguments-compared',
+    group: 'code-changes',
+    caughtBy: "changing a recorded step's arguments is accepted",
+    context: (inner) => {
+      const position = new Map<string, number>();
+      return contextWith(inner, {
+        runStep(request) {
+          const seq = position.get(inner.executionId) ?? 0;
+          position.set(inner.executionId, seq + 1);
+          const key = `${inner.executionId}#${seq}`;
+          const args = JSON.stringify(request.args);
+          const recorded = RECORDED_ARGS.get(key);
+          if (recorded !== undefined && recorded !== args) {
+            return Promise.reject(new NonDeterminismError(`arguments of step #${seq} changed`));
+          }
+          RECORDED_ARGS.set(key, args);
+          return inner.runStep(request);
+        },
+      });
+    },
+  },
+  {
+    name: 'late-delivery-to-failed-execution-accepted',
+    group: 'after-end',
+    caughtBy: 'a failed execution refuses deliveries',
+    client: (inner) =>
+      clientWith(inner, {
+        async settlePromise(ref, name, settlement) {
+          return (await inner.status(ref)) === 'failed' ? true : inner.settlePromise(ref, name, settlement);
+        },
+        async send(ref, channel, message) {
+          if ((await inner.status(ref)) !== 'failed') await inner.send(ref, channel, message);
+        },
+      }),
+  },
+  {
+    name: 'every-resolution-says-it-won',
+    group: 'after-end',
+    caughtBy: ['resolvePromise tells whether its value won', 'exactly one wins'],
+    client: (inner) =>
+      clientWith(inner, {
+        settlePromise: (ref, name, settlement) => inner.settlePromise(ref, name, settlement).then(() => true),
+      }),
+  },
+  {
+    name: 'proto-promise-name-resolves-at-once',
+    group: 'limits',
+    caughtBy: "'__proto__' works",
+    context: (inner) =>
+      contextWith(inner, {
+        promise: (name, timeoutMs) =>
+          name === '__proto__' ? Promise.resolve({ kind: 'value', value: undefined }) : inner.promise(name, timeoutMs),
+      }),
+  },
+  {
+    name: 'state-unreadable-without-worker',
+    group: 'outages',
+    caughtBy: 'with no worker running',
+    client: (inner, { worker }) => (worker ? inner : clientWith(inner, { getState: async () => undefined })),
+  },
 ];
+
+/** Step arguments by execution and position, across the restarts of one mutant run. */
+const RECORDED_ARGS = new Map<string, string>();

@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     root: new URL('../../..', import.meta.url).pathname,
     include: ['conformance/test/mutants/mutant-target.spec.ts'],
-    testTimeout: 8_000,
+    // Longer than the suite's bounded waits (20 s), so that a mutant is caught by an assertion, not a timeout.
+    testTimeout: 60_000,
   },
 });
