@@ -54,7 +54,8 @@ export interface GroupContext {
   restart(version?: 1 | 2): Promise<void>;
   /**
    * Closes the group's runtime (its workers stop), runs `work` on a client-only runtime from the adapter's
-   * `createClient`, closes that, and opens a runtime with workers again. Throws without `createClient`.
+   * `createClient`, closes that, and starts workers again on the same engine (the `restart` hook). Throws without
+   * `createClient`.
    */
   withoutWorker(work: (client: Runtime) => Promise<void>): Promise<void>;
   readonly canRestart: boolean;
@@ -107,7 +108,10 @@ export function defineGroup(
           await work(client);
         } finally {
           await client.close();
-          current = await options.createRuntime(fixtureSetup(1));
+          // Workers start again on the same engine: what the client started runs now.
+          current = options.restart
+            ? await options.restart(closed, fixtureSetup(1))
+            : await options.createRuntime(fixtureSetup(1));
         }
       },
       canRestart: options.restart !== undefined,

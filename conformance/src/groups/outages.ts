@@ -1,7 +1,7 @@
 import { type Runtime, RuntimeClosedError } from '@durable-runtime/core';
 import { expect, test } from 'vitest';
 import { echo, stateful } from '../fixtures.js';
-import { defineGroup, fixtureSetup, rejectionOf, waitForState } from '../harness.js';
+import { defineGroup, fixtureSetup, rejectionOf, waitForState, within } from '../harness.js';
 import type { ConformanceOptions } from '../options.js';
 
 /** How long a client call may take with no worker running: the request timeout, with room for a loaded machine. */
@@ -30,6 +30,16 @@ export function outageTests(options: ConformanceOptions): void {
         expect(await timed('getState', () => ended.getState('phase'))).toBe('done');
         expect(await timed('getState()', () => ended.getState())).toMatchObject({ phase: 'done', nullable: null });
       });
+    });
+
+    test('with no worker running, a start is accepted durably and runs once a worker starts', async () => {
+      const id = group.id('no-worker-start');
+      await group.withoutWorker(async (client: Runtime) => {
+        const handle = await timed('start', () => client.start(echo, { value: 'queued', count: 2 }, { id }));
+        expect(await timed('status', () => handle.status())).toBe('running');
+      });
+      const result = within(group.runtime().handle(echo, id).result(), 30_000, 'result() once a worker runs');
+      await expect(result).resolves.toEqual({ value: 'queued', count: 2 });
     });
 
     test('a closed runtime rejects every call with RuntimeClosedError', async () => {
