@@ -2,7 +2,7 @@
 
 /** An execution waiting for its durable promise `go`. */
 export interface Waiting {
-  resolve(value: number): Promise<void>;
+  resolve(value: number): Promise<unknown>;
   result(): Promise<number>;
 }
 

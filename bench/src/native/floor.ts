@@ -8,7 +8,9 @@ import { addOne, mark } from '../workflows.js';
  * workflows run, so what the memory engine adds on top of it is its own cost.
  */
 export function floorProgram(): Program {
-  const info = (id: string, stepName: string) => ({ attempt: 1, executionId: id, stepName });
+  // One signal that never aborts: the floor has no timeouts and no cancellation.
+  const signal = new AbortController().signal;
+  const info = (id: string, stepName: string) => ({ attempt: 1, executionId: id, stepName, signal });
   return {
     async runSteps(id, count, n) {
       let value = n;
