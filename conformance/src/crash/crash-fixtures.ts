@@ -39,4 +39,32 @@ export const crashable = defineWorkflow({
   },
 });
 
-export const crashRegistry: RegistryInput = { workflows: [crashable], steps: [crashA, crashB, crashC] };
+/**
+ * A step of the crash campaign: logs `start <index> <attempt>` when it begins and `done <index> <attempt>` when its
+ * side effect is complete, holding `holdMs` in between (a window for the kill).
+ */
+export const campaignStep = defineStep('campaignStep', async (args: { index: number; holdMs: number }, info) => {
+  crashProbe.sink.event(info.executionId, `start ${args.index} ${info.attempt}`);
+  await new Promise((resolve) => setTimeout(resolve, args.holdMs));
+  crashProbe.sink.event(info.executionId, `done ${args.index} ${info.attempt}`);
+  return args.index;
+});
+
+/** The workflow of the crash campaign: `steps` steps, each followed by a state write, every other one by a sleep. */
+export const campaign = defineWorkflow({
+  name: 'campaign',
+  async run(ctx, input: { steps: number; holdMs: number }) {
+    let sum = 0;
+    for (let index = 0; index < input.steps; index++) {
+      sum += await ctx.run(campaignStep, { index, holdMs: input.holdMs }, { retry: { maxAttempts: 2 } });
+      await ctx.state.set('progress', index);
+      if (index % 2 === 1) await ctx.sleep(input.holdMs);
+    }
+    return sum;
+  },
+});
+
+export const crashRegistry: RegistryInput = {
+  workflows: [crashable, campaign],
+  steps: [crashA, crashB, crashC, campaignStep],
+};

@@ -5,6 +5,10 @@
 export interface CrashSink {
   record(executionId: string, stepName: string, attempt: number): void;
   count(executionId: string, stepName: string): number;
+  /** Appends one event to the execution's ordered log (one line, no newline in it). */
+  event(executionId: string, line: string): void;
+  /** The execution's events, in the order they were written, by every process. */
+  events(executionId: string): string[];
 }
 
 let sink: CrashSink | undefined;

@@ -11,11 +11,22 @@ export function fileSink(dir: string): CrashSink {
       appendFileSync(file(executionId, stepName), `${process.pid} ${attempt}\n`);
     },
     count(executionId, stepName) {
-      try {
-        return readFileSync(file(executionId, stepName), 'utf8').split('\n').filter(Boolean).length;
-      } catch {
-        return 0;
-      }
+      return lines(file(executionId, stepName)).length;
+    },
+    // One small append per event (O_APPEND): lines of several processes never interleave within a line.
+    event(executionId, line) {
+      appendFileSync(join(dir, `${executionId}.events`), `${line}\n`);
+    },
+    events(executionId) {
+      return lines(join(dir, `${executionId}.events`));
     },
   };
+}
+
+function lines(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
 }

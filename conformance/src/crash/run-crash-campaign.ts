@@ -1,0 +1,180 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ExecutionHandle, type Runtime, WorkflowFailedError } from '@durable-runtime/core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { campaign } from './crash-fixtures.js';
+import type { CrashSink } from './crash-probe.js';
+import { fileSink } from './file-sink.js';
+import type { CrashCertificationOptions } from './run-crash-certification.js';
+import { WorkerProcess } from './worker-process.js';
+
+/** Options of {@link runCrashCampaign}: those of the certification, and the campaign's size. */
+export interface CrashCampaignOptions extends CrashCertificationOptions {
+  /** Worker kills. @default DURABLE_CAMPAIGN_KILLS, else 10 */
+  readonly kills?: number;
+  /** Executions kept in flight while the worker is killed. @default 4 */
+  readonly inFlight?: number;
+}
+
+/** What a campaign counts; every figure but `kills`, `executions` and `steps` must be 0. */
+export interface CampaignFigures {
+  readonly backend: string;
+  readonly kills: number;
+  readonly executions: number;
+  readonly steps: number;
+  /** Executions that did not complete with the right result. */
+  readonly lost: number;
+  /** Executions that ended failed or cancelled. */
+  readonly failedByCrashes: number;
+  /** Step runs that began after a later step had begun: the step's result had been recorded. */
+  readonly recordedStepsRerun: number;
+  /** Side effects completed again after the step's result had been recorded. */
+  readonly duplicateSideEffects: number;
+  /** Step runs with `info.attempt` above 1: the steps never throw, so only a crash could have used an attempt. */
+  readonly attemptsConsumedByCrashes: number;
+  readonly seconds: number;
+  /** The first failure seen, to diagnose a red campaign. */
+  readonly firstFailure?: string;
+}
+
+const STEPS = 6;
+
+/**
+ * The crash campaign: workers are SIGKILLed at random moments (not only inside a marked step) while executions of
+ * the `campaign` workflow run, and replaced; then every execution must complete, no recorded step may run again and
+ * no crash may use up an attempt. Writes its figures to `DURABLE_CERTIFY_OUT/<backend>.json` when that is set.
+ */
+export function runCrashCampaign(options: CrashCampaignOptions): void {
+  const kills = options.kills ?? Number(process.env.DURABLE_CAMPAIGN_KILLS ?? 10);
+  describe(`crash campaign: ${options.name}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'durable-campaign-'));
+    const sink = fileSink(dir);
+    const workers: WorkerProcess[] = [];
+    let client: Runtime;
+
+    const startWorker = async () => {
+      const worker = await WorkerProcess.start(
+        options.workerModule,
+        { ...options.env(), DURABLE_CRASH_DIR: dir },
+        { nodeArgs: options.nodeArgs ?? [], readyTimeoutMs: options.readyTimeoutMs ?? 60_000 },
+      );
+      workers.push(worker);
+      return worker;
+    };
+
+    beforeAll(async () => {
+      client = await options.createClient();
+    });
+
+    afterAll(async () => {
+      await Promise.all(workers.map((worker) => worker.kill('SIGTERM')));
+      await client?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test(`${kills} random worker kills: nothing lost, no recorded step re-run, no attempt used by a crash`, async () => {
+      const started = Date.now();
+      const runTag = started.toString(36);
+      const handles: ExecutionHandle<typeof campaign>[] = [];
+      const inFlight = options.inFlight ?? 4;
+      const topUp = async () => {
+        const running = await Promise.all(handles.map((handle) => handle.status()));
+        for (let missing = inFlight - running.filter((s) => s === 'running').length; missing > 0; missing--) {
+          const id = `campaign-${runTag}-${handles.length}`;
+          handles.push(await client.start(campaign, { steps: STEPS, holdMs: 20 + (handles.length % 5) * 40 }, { id }));
+        }
+      };
+      let worker = await startWorker();
+      try {
+        for (let kill = 0; kill < kills; kill++) {
+          await topUp();
+          await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 1200));
+          await worker.kill('SIGKILL');
+          worker = await startWorker();
+        }
+        const outcomes = await Promise.all(
+          handles.map((handle) =>
+            withTimeout(handle.result(), options.recoveryTimeoutMs ?? 120_000).then(
+              (value) => ({ value }),
+              (error: unknown) => ({ error }),
+            ),
+          ),
+        );
+        const figures = countFigures(options.name, kills, handles, outcomes, sink, Date.now() - started);
+        writeFigures(figures);
+        expect(figures).toMatchObject({
+          lost: 0,
+          failedByCrashes: 0,
+          recordedStepsRerun: 0,
+          duplicateSideEffects: 0,
+          attemptsConsumedByCrashes: 0,
+        });
+      } catch (error) {
+        const logs = workers.slice(-3).map((w, i) => `--- worker (pid ${w.pid}) #${i} ---\n${w.log()}`);
+        throw new Error(`${String(error)}\n${logs.join('\n')}`, { cause: error });
+      }
+    });
+  });
+}
+
+type Outcome = { value: unknown } | { error: unknown };
+
+function countFigures(
+  backend: string,
+  kills: number,
+  handles: readonly ExecutionHandle[],
+  outcomes: readonly Outcome[],
+  sink: CrashSink,
+  elapsedMs: number,
+): CampaignFigures {
+  const expectedSum = (STEPS * (STEPS - 1)) / 2;
+  let recordedStepsRerun = 0;
+  let duplicateSideEffects = 0;
+  let attemptsConsumedByCrashes = 0;
+  for (const handle of handles) {
+    let furthestStarted = -1;
+    for (const line of sink.events(handle.id)) {
+      const [kind, index, attempt] = line.split(' ');
+      const step = Number(index);
+      if (Number(attempt) > 1) attemptsConsumedByCrashes++;
+      if (step < furthestStarted) {
+        if (kind === 'start') recordedStepsRerun++;
+        else duplicateSideEffects++;
+      }
+      if (kind === 'start') furthestStarted = Math.max(furthestStarted, step);
+    }
+  }
+  const failedByCrashes = outcomes.filter((o) => 'error' in o && WorkflowFailedError.is(o.error)).length;
+  const lost = outcomes.filter((outcome) => !('value' in outcome) || outcome.value !== expectedSum).length;
+  const failure = outcomes.find((outcome): outcome is { error: unknown } => 'error' in outcome);
+  return {
+    ...(failure ? { firstFailure: String(failure.error) } : {}),
+    backend,
+    kills,
+    executions: handles.length,
+    steps: handles.length * STEPS,
+    lost,
+    failedByCrashes,
+    recordedStepsRerun,
+    duplicateSideEffects,
+    attemptsConsumedByCrashes,
+    seconds: Math.round(elapsedMs / 100) / 10,
+  };
+}
+
+/** Writes the figures where `pnpm certify` collects them (only when it runs the campaign). */
+function writeFigures(figures: CampaignFigures): void {
+  const out = process.env.DURABLE_CERTIFY_OUT;
+  if (!out) return;
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${figures.backend}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no result ${ms} ms after the last kill`)), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}

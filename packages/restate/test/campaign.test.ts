@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { crashRegistry, runCrashCampaign } from '@durable-runtime/conformance/crash';
+import { createRestateRuntime } from '@durable-runtime/restate';
+import { freePorts, type RestateTestServer, startRestateServer } from '@durable-runtime/restate/testing';
+import { afterAll, beforeAll } from 'vitest';
+
+// The worker processes run the built packages: fail loudly when they are not built.
+const built = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+if (!existsSync(built)) throw new Error(`${built} is missing: run \`pnpm build\` before the crash certification`);
+
+let server: RestateTestServer;
+// Both workers serve the same endpoint URL: the execution stays bound to the deployment it started on.
+let endpointPort: number;
+
+beforeAll(async () => {
+  server = await startRestateServer();
+  [endpointPort] = (await freePorts(1)) as [number];
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+runCrashCampaign({
+  name: 'restate',
+  workerModule: fileURLToPath(new URL('./crash-worker.mjs', import.meta.url)),
+  env: () => ({
+    DURABLE_BACKEND: 'restate',
+    RESTATE_INGRESS_URL: server.ingressUrl,
+    RESTATE_ADMIN_URL: server.adminUrl,
+    RESTATE_ENDPOINT_PORT: String(endpointPort),
+  }),
+  // This process serves no endpoint: the steps must run in the worker processes the harness starts and kills.
+  createClient: () =>
+    createRestateRuntime({ ingressUrl: server.ingressUrl, adminUrl: server.adminUrl, worker: false }, crashRegistry),
+});

@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { crashRegistry, runCrashCampaign } from '@durable-runtime/conformance/crash';
+import { createTemporalRuntime } from '@durable-runtime/temporal';
+import { startTemporalDevServer, type TemporalDevServer } from '@durable-runtime/temporal/testing';
+import { afterAll, beforeAll } from 'vitest';
+
+// The worker processes run the built packages: fail loudly when they are not built.
+const built = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+if (!existsSync(built)) throw new Error(`${built} is missing: run \`pnpm build\` before the crash certification`);
+
+let server: TemporalDevServer;
+beforeAll(async () => {
+  server = await startTemporalDevServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const taskQueue = 'crash-campaign';
+
+runCrashCampaign({
+  name: 'temporal',
+  workerModule: fileURLToPath(new URL('./crash-worker.mjs', import.meta.url)),
+  env: () => ({ DURABLE_BACKEND: 'temporal', TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue }),
+  // This process runs no worker: the steps must run in the worker processes the harness starts and kills.
+  createClient: () => createTemporalRuntime({ address: server.address, taskQueue, worker: false }, crashRegistry),
+});
