@@ -21,6 +21,7 @@ import { JournalCursor } from './journal.js';
 import { jsonCopy } from './json-copy.js';
 import { type LiveExecution, never, type WaitResult } from './live-execution.js';
 import { deleteOwn, hasOwnKey, ownValue, setOwn } from './own-keys.js';
+import { ReplayOrder } from './replay-order.js';
 import type { JournalEntry, OperationKind } from './store.js';
 
 /** The engine operations a running workflow reaches through its context. */
@@ -51,6 +52,9 @@ const CANCELLED = (): ErrorShape => toErrorShape(new CancelledError());
  */
 export class MemoryEngineContext implements EngineContext {
   readonly #cursor: JournalCursor;
+  /** Entries completed before this run: their results are handed back in the order they completed. */
+  readonly #replayed = new WeakSet<JournalEntry>();
+  readonly #replayOrder: ReplayOrder;
   /**
    * The workflow has been thrown a `CancelledError`: from then on steps run to their end (compensation) while new
    * waits throw at once. Known again on replay from the journal.
@@ -64,6 +68,7 @@ export class MemoryEngineContext implements EngineContext {
     private readonly host: WorkflowHost,
   ) {
     this.#cursor = new JournalCursor(live.record);
+    this.#replayOrder = new ReplayOrder(live.record.completions ?? 0, (done) => this.#stalled(done));
   }
 
   get executionId(): string {
@@ -76,10 +81,12 @@ export class MemoryEngineContext implements EngineContext {
 
   async runStep(request: StepRequest): Promise<StepOutcome> {
     const entry = this.#next('step', request.stepName);
+    await this.#inTurn(entry);
     if (!entry.result && !entry.cancelled) {
-      if (this.#cancelPending()) this.#save(() => (entry.cancelled = true));
+      if (this.#cancelPending()) this.#save(() => this.#markCancelled(entry));
       else await this.#attempts(entry, request);
     }
+    await this.#afterReplay(entry);
     if (entry.cancelled) return this.#throwCancelled();
     const result = entry.result;
     if (!result) return never();
@@ -113,16 +120,16 @@ export class MemoryEngineContext implements EngineContext {
         if (abort.signal.aborted) break;
         this.#save(() => {
           if ('value' in result) {
-            entry.result = result;
+            this.#setResult(entry, result);
             return;
           }
           entry.failedAttempts = failed + 1;
           const decision = retryDecision(request.retry, failed + 1, result.error);
           if (decision.retry) entry.retryAt = this.host.now() + decision.delayMs;
-          else entry.result = result;
+          else this.#setResult(entry, result);
         });
       }
-      if (abort.signal.aborted && !entry.result) this.#save(() => (entry.cancelled = true));
+      if (abort.signal.aborted && !entry.result) this.#save(() => this.#markCancelled(entry));
     } finally {
       stopWatching();
     }
@@ -130,16 +137,19 @@ export class MemoryEngineContext implements EngineContext {
 
   async sleep(ms: number): Promise<void> {
     const entry = this.#next('sleep', '');
+    await this.#inTurn(entry);
     if (!entry.result) {
       const deadline = this.#deadline(entry, ms) as number;
       const waited = await this.live.wait(() => undefined, deadline);
       this.#complete(entry, waited.kind === 'cancelled' ? { error: CANCELLED() } : { value: null });
     }
+    await this.#afterReplay(entry);
     this.#unwrap(entry);
   }
 
   async promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
     const entry = this.#next('promise', name);
+    await this.#inTurn(entry);
     if (!entry.result) {
       const deadline = this.#deadline(entry, timeoutMs);
       const waited = await this.live.wait(() => ownValue(this.live.record.promises, name), deadline);
@@ -148,11 +158,13 @@ export class MemoryEngineContext implements EngineContext {
         waitResultToEntry(waited, (settlement) => settlement),
       );
     }
+    await this.#afterReplay(entry);
     return this.#unwrap(entry) as WaitOutcome;
   }
 
   async receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
     const entry = this.#next('receive', channel);
+    await this.#inTurn(entry);
     if (!entry.result) {
       const deadline = this.#deadline(entry, timeoutMs);
       const waited = await this.live.wait(() => this.#takeMessage(entry, channel), deadline);
@@ -162,6 +174,7 @@ export class MemoryEngineContext implements EngineContext {
           waitResultToEntry(waited, () => ({ kind: 'timeout' })),
         );
     }
+    await this.#afterReplay(entry);
     return this.#unwrap(entry) as WaitOutcome;
   }
 
@@ -170,42 +183,49 @@ export class MemoryEngineContext implements EngineContext {
     const queue = ownValue(this.live.record.mailbox, channel);
     if (!queue?.length) return undefined;
     this.#save(() => {
-      entry.result = { value: { kind: 'value', value: queue.shift() } };
+      this.#setResult(entry, { value: { kind: 'value', value: queue.shift() } });
     });
     return true;
   }
 
   async getState(key: string): Promise<unknown> {
     const entry = this.#next('state.get', key);
+    await this.#inTurn(entry);
     if (!entry.result) {
       const state = this.live.record.state;
       this.#complete(entry, { value: hasOwnKey(state, key) ? { value: state[key] } : {} });
     }
+    await this.#afterReplay(entry);
     return (this.#unwrap(entry) as { value?: unknown }).value;
   }
 
   async setState(key: string, value: unknown): Promise<void> {
     const entry = this.#next('state.set', key);
+    await this.#inTurn(entry);
     if (!entry.result) {
       this.#save(() => {
         setOwn(this.live.record.state, key, value);
-        entry.result = { value: null };
+        this.#setResult(entry, { value: null });
       });
     }
+    await this.#afterReplay(entry);
   }
 
   async deleteState(key: string): Promise<void> {
     const entry = this.#next('state.delete', key);
+    await this.#inTurn(entry);
     if (!entry.result) {
       this.#save(() => {
         deleteOwn(this.live.record.state, key);
-        entry.result = { value: null };
+        this.#setResult(entry, { value: null });
       });
     }
+    await this.#afterReplay(entry);
   }
 
   async send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
     const entry = this.#next('send', `${target.workflowName}/${target.executionId}#${channel}`);
+    await this.#inTurn(entry);
     if (!entry.result) {
       try {
         this.host.deliver(target, channel, message);
@@ -214,12 +234,14 @@ export class MemoryEngineContext implements EngineContext {
         this.#complete(entry, { error: toErrorShape(error) });
       }
     }
+    await this.#afterReplay(entry);
     this.#unwrap(entry);
   }
 
   /** Waits for a child; a cancellation of this execution cancels the child and interrupts the wait. */
   async callChild(request: StartRequest): Promise<ExecutionOutcome> {
     const entry = this.#next('call', `${request.workflowName}/${request.executionId}`);
+    await this.#inTurn(entry);
     if (!entry.result) {
       if (this.live.record.cancelRequested) {
         this.#complete(entry, { error: CANCELLED() });
@@ -228,12 +250,14 @@ export class MemoryEngineContext implements EngineContext {
           this.host.startExecution(request);
         } catch (error) {
           this.#complete(entry, { error: toErrorShape(error) });
+          await this.#afterReplay(entry);
           return this.#unwrap(entry) as never;
         }
         const outcome = await this.#childOutcomeOrCancel(request);
         this.#complete(entry, outcome ? { value: outcome } : { error: CANCELLED() });
       }
     }
+    await this.#afterReplay(entry);
     return this.#unwrap(entry) as ExecutionOutcome;
   }
 
@@ -255,6 +279,7 @@ export class MemoryEngineContext implements EngineContext {
 
   async startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
     const entry = this.#next('start', `${request.workflowName}/${request.executionId}`);
+    await this.#inTurn(entry);
     if (!entry.result) {
       try {
         this.host.startExecution(request, delayMs);
@@ -263,6 +288,7 @@ export class MemoryEngineContext implements EngineContext {
         this.#complete(entry, { error: toErrorShape(error) });
       }
     }
+    await this.#afterReplay(entry);
     this.#unwrap(entry);
   }
 
@@ -280,7 +306,9 @@ export class MemoryEngineContext implements EngineContext {
 
   async #recorded<T>(kind: OperationKind, produce: () => T): Promise<T> {
     const entry = this.#next(kind, '');
+    await this.#inTurn(entry);
     if (!entry.result) this.#complete(entry, { value: produce() });
+    await this.#afterReplay(entry);
     return this.#unwrap(entry) as T;
   }
 
@@ -304,7 +332,9 @@ export class MemoryEngineContext implements EngineContext {
   #next(kind: OperationKind, name: string): JournalEntry {
     if (this.divergence) throw this.divergence;
     try {
-      return this.#cursor.next(kind, name);
+      const entry = this.#cursor.next(kind, name);
+      if (entry.done !== undefined) this.#replayed.add(entry);
+      return entry;
     } catch (error) {
       if (NonDeterminismError.is(error)) this.divergence = error;
       throw error;
@@ -318,7 +348,21 @@ export class MemoryEngineContext implements EngineContext {
   }
 
   #complete(entry: JournalEntry, result: NonNullable<JournalEntry['result']>): void {
-    this.#save(() => (entry.result = result));
+    this.#save(() => this.#setResult(entry, result));
+  }
+
+  #setResult(entry: JournalEntry, result: NonNullable<JournalEntry['result']>): void {
+    entry.result = result;
+  }
+
+  #markCancelled(entry: JournalEntry): void {
+    entry.cancelled = true;
+  }
+
+  #nextDone(): number {
+    const record = this.live.record;
+    record.completions = (record.completions ?? 0) + 1;
+    return record.completions - 1;
   }
 
   #save(change: () => void): void {
@@ -334,6 +378,33 @@ export class MemoryEngineContext implements EngineContext {
       throw fromErrorShape(result.error);
     }
     return jsonCopy(result.value);
+  }
+
+  /** A replay that never reached the operation completed `done`-th: the code no longer issues it. */
+  #stalled(done: number): NonDeterminismError {
+    const record = this.live.record;
+    this.divergence ??= new NonDeterminismError(
+      `Execution '${record.id}' of workflow '${record.workflowName}' took a different path on replay: ` +
+        `the operation that completed #${done} was never reached`,
+    );
+    return this.divergence;
+  }
+
+  /**
+   * An operation that completed in this run resumes the workflow only after every recorded operation was handed
+   * back: in the first run it completed after all of them. Numbers the order in which results reach the workflow.
+   */
+  #afterReplay(entry: JournalEntry): Promise<void> | undefined {
+    if (this.#replayed.has(entry)) return undefined;
+    // Its place in the order results reached the workflow, which a replay reproduces. Persisted with the next write:
+    // an entry recorded without it was the last to complete, which is where a replay hands it back.
+    entry.done ??= this.#nextDone();
+    return this.#replayOrder.drained();
+  }
+
+  /** On replay, waits until every operation that completed before this one has been handed back. */
+  #inTurn(entry: JournalEntry): Promise<void> | undefined {
+    return this.#replayed.has(entry) ? this.#replayOrder.turn(entry.done as number) : undefined;
   }
 
   /** A cancellation was requested and the workflow has not been told yet: the next operation that waits tells it. */

@@ -30,6 +30,8 @@ export interface JournalEntry {
   failedAttempts?: number;
   /** The operation was interrupted by the execution's cancellation: it throws `CancelledError` on replay too. */
   cancelled?: true;
+  /** Its place in the order the execution's operations completed (0 first): a replay resolves them in this order. */
+  done?: number;
   /** Epoch ms before which the next step attempt must not start. */
   retryAt?: number;
 }
@@ -45,6 +47,8 @@ export interface ExecutionRecord {
   outcome?: ExecutionOutcome;
   cancelRequested: boolean;
   journal: JournalEntry[];
+  /** How many operations have completed (the next `done`). */
+  completions?: number;
   state: Record<string, unknown>;
   /** Settlements delivered from outside, by promise name; the first one is kept. */
   promises: Record<string, PromiseSettlement>;
