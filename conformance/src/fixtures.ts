@@ -11,9 +11,11 @@ import {
   TerminalError,
 } from '@durable-runtime/core';
 import { z } from 'zod';
+import { concurrencySteps, concurrencyWorkflows } from './fixtures-concurrency.js';
 import { ruleSteps, ruleWorkflows } from './fixtures-rules.js';
 import { probe } from './probe.js';
 
+export * from './fixtures-concurrency.js';
 export * from './fixtures-rules.js';
 export { probe } from './probe.js';
 
@@ -389,7 +391,15 @@ export const badReturn = defineWorkflow({
   },
 });
 
-export const fixtureSteps = [recordCall, flaky, describeStep, slowFirst, returnsBigInt, ...ruleSteps];
+export const fixtureSteps = [
+  recordCall,
+  flaky,
+  describeStep,
+  slowFirst,
+  returnsBigInt,
+  ...ruleSteps,
+  ...concurrencySteps,
+];
 
 export const fixtureWorkflows = [
   echo,
@@ -418,6 +428,7 @@ export const fixtureWorkflows = [
   badState,
   badReturn,
   ...ruleWorkflows,
+  ...concurrencyWorkflows,
 ];
 
 /** The registry of every fixture. */
