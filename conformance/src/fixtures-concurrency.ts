@@ -98,11 +98,20 @@ export const fanOutBranches = defineWorkflow({
   },
 });
 
-/** Issues `count` receives on one channel at once and returns what each got, in issue order. */
+/**
+ * Issues `count` receives on one channel at once and returns what each got, in issue order: the message, or
+ * `'timeout'` for one that timed out (with `timeoutMs`).
+ */
 export const concurrentReceives = defineWorkflow({
   name: 'concurrentReceives',
-  async run(ctx, input: { count: number }) {
-    const receives = Array.from({ length: input.count }, () => ctx.receive<string>('shared'));
+  async run(ctx, input: { count: number; timeoutMs?: number }) {
+    const options = input.timeoutMs === undefined ? {} : { timeout: input.timeoutMs };
+    const receives = Array.from({ length: input.count }, () =>
+      ctx.receive<string>('shared', options).catch((error: Error) => {
+        if (error.name !== 'TimeoutError') throw error;
+        return 'timeout';
+      }),
+    );
     await ctx.state.set('phase', 'receiving');
     return Promise.all(receives);
   },

@@ -29,6 +29,7 @@ export const GROUPS = [
   'after-end',
   'limits',
   'outages',
+  'concurrency',
 ] as const;
 export type GroupName = (typeof GROUPS)[number];
 
