@@ -1,6 +1,7 @@
-// `pnpm certify [--kills N]`: runs the crash campaign of every backend that has one (packages/*/test/campaign.test.ts)
-// with N random worker kills (default 100) and writes the figures to conformance/certification/<backend>.json and
-// conformance/CERTIFICATION.md. Engines are started by each backend's test file.
+// `pnpm certify [--kills N] [--backend NAME]`: runs the crash campaign of every backend that has one
+// (packages/*/test/campaign.test.ts), or of the one named, with N random worker kills (default 100), and writes the
+// figures to conformance/certification/<backend>.json and conformance/CERTIFICATION.md (from every backend's
+// figures there). Engines are started by each backend's test file.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,10 +17,17 @@ if (!Number.isInteger(kills) || kills < 1) {
   process.exit(2);
 }
 
+const backendFlag = process.argv.indexOf('--backend');
+const only = backendFlag === -1 ? undefined : process.argv[backendFlag + 1];
 const files = readdirSync(join(root, 'packages'))
+  .filter((name) => only === undefined || name === only)
   .map((name) => join('packages', name, 'test', 'campaign.test.ts'))
   .filter((file) => existsSync(join(root, file)));
-rmSync(out, { recursive: true, force: true });
+if (files.length === 0) {
+  console.error(`certify: no crash campaign for ${only ?? 'any backend'} (packages/<backend>/test/campaign.test.ts)`);
+  process.exit(2);
+}
+for (const file of files) rmSync(join(out, `${file.split('/')[1]}.json`), { force: true });
 console.log(`certify: ${kills} kills per backend: ${files.join(', ')}`);
 const result = spawnSync('pnpm', ['exec', 'vitest', 'run', ...files, '--testTimeout=3600000'], {
   cwd: root,
@@ -56,7 +64,7 @@ writeFileSync(
   [
     '# Crash certification',
     '',
-    `Written by \`pnpm certify --kills ${kills}\` on ${new Date().toISOString().slice(0, 10)}. Each backend's worker process is`,
+    `Written by \`pnpm certify\` (kills per backend in the table) on ${new Date().toISOString().slice(0, 10)}. Each backend's worker process is`,
     'SIGKILLed at random moments (150-1350 ms apart, not only inside a marked step) while executions of the `campaign`',
     'workflow (6 steps, a state write after each, a durable sleep after every other) run, and a new worker is started',
     'each time; then every execution must complete. A recorded step re-run is a step that began again after a later',
