@@ -1,15 +1,24 @@
 import {
   type AnyStep,
   type ErrorShape,
+  ExecutionNotFoundError,
+  idOwnedByOtherWorkflow,
   isNonRetryable,
   type Registry,
   toErrorShape,
   ValidationError,
 } from '@durable-runtime/core';
-import { type EngineClient, type ExecutionRef, executeStepAttempt } from '@durable-runtime/core/spi';
+import { type ExecutionRef, executeStepAttempt } from '@durable-runtime/core/spi';
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TemporalEngineClient } from './client.js';
 import { shapeToFailure } from './workflow/failures.js';
-import { OUTCOME_ACTIVITY, type StepAttemptOptions } from './workflow/names.js';
+import {
+  type AttemptFailureInfo,
+  OUTCOME_ACTIVITY,
+  SEND_TARGET_ACTIVITY,
+  type StepAttemptOptions,
+} from './workflow/names.js';
 
 /** How often a running attempt heartbeats (the SDK throttles sends to `maxHeartbeatThrottleInterval`). */
 const HEARTBEAT_EVERY_MS = 500;
@@ -19,34 +28,60 @@ type Activity = (...args: never[]) => Promise<unknown>;
 /**
  * The worker's activities: one per registered step, named after the step, so Temporal's history, UI and replay
  * checks see real steps; `default` answers an unregistered step name with a non-retryable error naming it; and the
- * internal activity that waits for another execution's outcome.
+ * internal activities that wait for another execution's outcome and check the target of a send.
  */
-export function createActivities(registry: Registry, client: EngineClient): Record<string, Activity> {
+export function createActivities(
+  registry: Registry,
+  client: TemporalEngineClient,
+  maxPayloadBytes: number,
+): Record<string, Activity> {
   const activities: Record<string, Activity> = {};
-  for (const step of registry.steps) activities[step.name] = stepActivity(step);
+  for (const step of registry.steps) activities[step.name] = stepActivity(step, maxPayloadBytes);
   activities.default = async () => {
-    const { activityType, attempt } = Context.current().info;
-    throw shapeToFailure(unregisteredStep(registry, activityType), true, [attempt]);
+    throw attemptFailure(unregisteredStep(registry, Context.current().info.activityType), false);
   };
-  activities[OUTCOME_ACTIVITY] = (ref: ExecutionRef) => withHeartbeat(() => client.outcome(ref));
+  activities[OUTCOME_ACTIVITY] = (ref: ExecutionRef) => withHeartbeat(() => attachedOutcome(client, ref));
+  activities[SEND_TARGET_ACTIVITY] = (ref: ExecutionRef) => checkSendTarget(registry, client, ref);
   return activities;
 }
 
-function stepActivity(step: AnyStep): (args: unknown, options?: StepAttemptOptions) => Promise<unknown> {
-  return async (args, options) => {
-    const { info } = Context.current();
-    const stepInfo = {
-      attempt: info.attempt,
+/**
+ * One attempt of a step. Its failure is never retried by Temporal (which retries only attempts of lost workers):
+ * the workflow decides, and learns from the details whether the error may be retried. The attempt number is the
+ * workflow's count of failed attempts plus one; the execution's cancellation reaches the step as `info.signal`.
+ */
+function stepActivity(step: AnyStep, maxPayloadBytes: number) {
+  return async (args: unknown, options?: StepAttemptOptions): Promise<unknown> => {
+    const context = Context.current();
+    const { info } = context;
+    const attempt = {
+      attempt: options?.attempt ?? info.attempt,
       executionId: info.workflowExecution?.workflowId ?? '',
       stepName: step.name,
     };
     try {
-      return await withHeartbeat(() => executeStepAttempt(step, args, stepInfo, options?.timeoutMs));
+      return await withHeartbeat(() =>
+        executeStepAttempt(step, args, attempt, {
+          timeoutMs: options?.timeoutMs,
+          cancelSignal: context.cancellationSignal,
+          maxPayloadBytes,
+        }),
+      );
     } catch (error) {
-      const shape: ErrorShape = toErrorShape(error);
-      throw shapeToFailure(shape, isNonRetryable(error), [info.attempt]);
+      // Interrupted by this worker's shutdown: not a failed attempt; Temporal runs it again on another worker.
+      if (context.cancellationDetails?.workerShutdown) throw workerShutdown();
+      throw attemptFailure(toErrorShape(error), !isNonRetryable(error));
     }
   };
+}
+
+function workerShutdown(): ApplicationFailure {
+  return ApplicationFailure.retryable('The worker shut down during the attempt', 'WorkerShutdown');
+}
+
+function attemptFailure(shape: ErrorShape, retryable: boolean) {
+  const info: AttemptFailureInfo = { retryable };
+  return shapeToFailure(shape, true, [info]);
 }
 
 /** Why a step name has no activity: core's error naming it and the registered steps. */
@@ -59,10 +94,28 @@ function unregisteredStep(registry: Registry, stepName: string): ErrorShape {
   return new ValidationError(`The step '${stepName}' has no activity on this worker`).toShape();
 }
 
+/** The outcome of the execution a `ctx.call` attached to; one of another workflow is core's identity error. */
+async function attachedOutcome(client: TemporalEngineClient, ref: ExecutionRef) {
+  const owner = await client.ownerOf(ref.executionId);
+  if (owner !== undefined && owner !== ref.workflowName) {
+    throw shapeToFailure(idOwnedByOtherWorkflow(ref.executionId, owner, ref.workflowName).toShape(), true);
+  }
+  // A cancelled caller stops waiting (the wait itself ends with the execution or when the runtime closes).
+  return Promise.race([client.outcome(ref), Context.current().cancelled]);
+}
+
+/** A send goes to an execution of a registered workflow that owns the id; anything else is not found. */
+async function checkSendTarget(registry: Registry, client: TemporalEngineClient, ref: ExecutionRef): Promise<void> {
+  const notFound = () => shapeToFailure(new ExecutionNotFoundError(ref.workflowName, ref.executionId).toShape(), true);
+  if (!registry.workflows.some((workflow) => workflow.name === ref.workflowName)) throw notFound();
+  if ((await client.ownerOf(ref.executionId)) !== ref.workflowName) throw notFound();
+}
+
 /**
- * Runs `work` while heartbeating, so that the attempt of a killed worker times out in seconds. The first heartbeat
- * goes out after {@link HEARTBEAT_EVERY_MS}, not at once: Temporal counts the heartbeat timeout from the attempt's
- * start, and a heartbeat costs a server round trip and a write, which a step that ends sooner does not need.
+ * Runs `work` while heartbeating, so that the attempt of a killed worker times out in seconds and a cancellation
+ * reaches the attempt. The first heartbeat goes out after {@link HEARTBEAT_EVERY_MS}, not at once: Temporal counts
+ * the heartbeat timeout from the attempt's start, and a heartbeat costs a server round trip and a write, which a
+ * step that ends sooner does not need.
  */
 async function withHeartbeat<T>(work: () => Promise<T>): Promise<T> {
   const context = Context.current();

@@ -9,6 +9,7 @@ import {
 import { createRuntimeFromClient, type EngineClient } from '@durable-runtime/core/spi';
 import { Client, Connection } from '@temporalio/client';
 import { loadWorkflowBundle, resolveModulePath } from './bundle/bundle.js';
+import { isGrpcNotFound, REQUEST_TIMEOUT_MS } from './calls.js';
 import { createEngineClient } from './client.js';
 import {
   optionsFromConfig,
@@ -44,7 +45,9 @@ export async function createTemporalRuntime(
   registry: RegistryInput,
 ): Promise<Runtime> {
   const checked = createRegistry(registry);
-  return createRuntimeFromClient(await createTemporalEngine(options, checked), checked);
+  return createRuntimeFromClient(await createTemporalEngine(options, checked), checked, {
+    maxPayloadBytes: options.maxPayloadBytes,
+  });
 }
 
 /** Connects the client and, unless `worker: false`, bundles the workflow modules and starts a worker. */
@@ -52,6 +55,12 @@ export async function createTemporalEngine(input: TemporalRuntimeOptions, regist
   const options = resolveOptions(input);
   const bundle = options.worker ? await prepareBundle(options, registry) : undefined;
   const connection = await connect(options.address);
+  try {
+    await checkNamespace(connection, options);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
   let worker: RunningWorker | undefined;
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -64,7 +73,13 @@ export async function createTemporalEngine(input: TemporalRuntimeOptions, regist
     })();
     return closing;
   };
-  const engine = createEngineClient(new Client({ connection, namespace: options.namespace }), options.taskQueue, close);
+  const engine = createEngineClient({
+    client: new Client({ connection, namespace: options.namespace }),
+    address: options.address,
+    taskQueue: options.taskQueue,
+    maxPayloadBytes: options.maxPayloadBytes,
+    close,
+  });
   if (bundle) {
     try {
       worker = await startWorker(options, registry, engine, bundle.code);
@@ -88,10 +103,26 @@ async function prepareBundle(options: ResolvedTemporalOptions, registry: Registr
 
 async function connect(address: string): Promise<Connection> {
   try {
-    return await Connection.connect({ address });
+    return await Connection.connect({ address, connectTimeout: REQUEST_TIMEOUT_MS });
   } catch (error) {
     throw new ConfigError(
       `Cannot reach the Temporal frontend at ${address} (address, TEMPORAL_ADDRESS): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** An unknown namespace is a configuration error at start-up, not a failure of every later call. */
+async function checkNamespace(connection: Connection, options: ResolvedTemporalOptions): Promise<void> {
+  try {
+    await connection.withDeadline(Date.now() + REQUEST_TIMEOUT_MS, () =>
+      connection.workflowService.describeNamespace({ namespace: options.namespace }),
+    );
+  } catch (error) {
+    if (!isGrpcNotFound(error)) throw error;
+    throw new ConfigError(
+      `The Temporal namespace '${options.namespace}' does not exist at ${options.address} (namespace, ` +
+        'TEMPORAL_NAMESPACE): create it (temporal operator namespace create) or configure an existing one',
       { cause: error },
     );
   }

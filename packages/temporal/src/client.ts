@@ -1,106 +1,151 @@
-import { ExecutionNotFoundError, type ExecutionStatus } from '@durable-runtime/core';
+import { randomUUID } from 'node:crypto';
+import { ExecutionEndedError, type ExecutionStatus, idOwnedByOtherWorkflow } from '@durable-runtime/core';
 import type { EngineClient, ExecutionOutcome, ExecutionRef, StartRequest } from '@durable-runtime/core/spi';
 import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
   type WorkflowHandle,
   WorkflowNotFoundError,
 } from '@temporalio/client';
+import { Calls } from './calls.js';
 import { temporalCapabilities } from './capabilities.js';
-import { failedOutcome } from './workflow/failures.js';
-import { MESSAGE_SIGNAL, PROMISE_SIGNAL, STATE_QUERY } from './workflow/names.js';
+import { type EndedExecution, readEnd } from './ended.js';
+import { Identity } from './identity.js';
+import { remember } from './remember.js';
+import { wonSettlement } from './settlement.js';
+import { queryState } from './state-query.js';
+import { MESSAGE_SIGNAL, PROMISE_SIGNAL } from './workflow/names.js';
+import { limitMemo } from './workflow/payload-limit.js';
 
-/** What Temporal's execution statuses mean in core's terms. */
-const STATUS: Readonly<Record<string, ExecutionStatus>> = {
-  RUNNING: 'running',
-  CONTINUED_AS_NEW: 'running',
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  TERMINATED: 'failed',
-  TIMED_OUT: 'failed',
-  CANCELLED: 'cancelled',
-};
+/** The engine client, plus what the worker's activities need of it. */
+export interface TemporalEngineClient extends EngineClient {
+  /** The workflow that owns an execution id, or undefined when no execution has it. */
+  ownerOf(executionId: string): Promise<string | undefined>;
+}
+
+/** Where the engine client runs. */
+export interface EngineClientSetup {
+  readonly client: Client;
+  readonly address: string;
+  readonly taskQueue: string;
+  /** The payload limit, given to the executions this client starts. */
+  readonly maxPayloadBytes: number;
+  /** Stops the worker (if any) and closes the connection. */
+  readonly close: () => Promise<void>;
+}
 
 /**
  * Core's {@link EngineClient} on `@temporalio/client`. An execution is a workflow execution whose id is the execution
- * id; promises and messages are signals; state is a query; cancel is Temporal's cancellation request.
+ * id and whose type is the workflow's name (checked on every call: an id belongs to one workflow); promises and
+ * messages are signals; state is a query while the execution runs and its recorded end afterwards; cancel is
+ * Temporal's cancellation request.
  */
-export function createEngineClient(client: Client, taskQueue: string, close: () => Promise<void>): EngineClient {
+export function createEngineClient(setup: EngineClientSetup): TemporalEngineClient {
+  const { client, address, taskQueue, close } = setup;
+  const memo = limitMemo(setup.maxPayloadBytes);
+  const calls = new Calls(client, address);
+  const identity = new Identity(client);
+  const ends = new Map<string, EndedExecution>();
   const handleOf = (ref: ExecutionRef) => client.workflow.getHandle(ref.executionId);
 
-  /** Runs `act` on an execution; an unknown id rejects with core's not-found error, a closed one runs `onClosed`. */
-  const onExisting = async (ref: ExecutionRef, act: (handle: WorkflowHandle) => Promise<void>) => {
-    const handle = handleOf(ref);
-    try {
-      await act(handle);
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      // Temporal answers "not found" for a closed execution too: an execution that exists has ended, nothing to do.
-      await describe(handle, ref);
-    }
+  /** The execution's status (an ended one's from memory); `ExecutionNotFoundError` unless `ref` owns the id. */
+  const statusOf = async (ref: ExecutionRef): Promise<ExecutionStatus> => {
+    const ended = ends.get(ref.executionId);
+    return ended && identity.knownOwned(ref) ? ended.outcome.status : identity.statusOf(ref);
+  };
+
+  /** A delivery to a running execution; `ExecutionEndedError` once it has ended (also when it ends meanwhile). */
+  const deliver = <T>(ref: ExecutionRef, signal: (handle: WorkflowHandle) => Promise<T>) =>
+    calls.short(async () => {
+      const status = await statusOf(ref);
+      if (status !== 'running') throw new ExecutionEndedError(ref.workflowName, ref.executionId, status);
+      try {
+        return await signal(handleOf(ref));
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        const now = await statusOf(ref);
+        throw now === 'running' ? error : new ExecutionEndedError(ref.workflowName, ref.executionId, now);
+      }
+    });
+
+  const endOf = async (ref: ExecutionRef): Promise<EndedExecution> => {
+    const known = ends.get(ref.executionId);
+    if (known) return known;
+    const ended = await readEnd(handleOf(ref));
+    remember(ends, ref.executionId, ended);
+    return ended;
   };
 
   return {
     backend: 'temporal',
     capabilities: temporalCapabilities,
+    ownerOf: (executionId) => calls.short(() => identity.ownerOf(executionId)),
 
-    async start({ workflowName, executionId, input }: StartRequest) {
-      try {
-        await client.workflow.start(workflowName, {
-          taskQueue,
-          workflowId: executionId,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      } catch (error) {
-        // A closed execution with this id exists: starting attaches to it.
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-    },
+    start: ({ workflowName, executionId, input }: StartRequest) =>
+      calls.short(async () => {
+        try {
+          await client.workflow.start(workflowName, {
+            taskQueue,
+            workflowId: executionId,
+            args: [input],
+            ...(Object.keys(memo).length > 0 ? { memo } : {}),
+            workflowIdConflictPolicy: 'FAIL',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          });
+          identity.started(executionId, workflowName);
+        } catch (error) {
+          // An execution with this id exists: starting attaches to it, if it is one of this workflow.
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          const owner = await identity.ownerOf(executionId);
+          if (owner !== undefined && owner !== workflowName) {
+            throw idOwnedByOtherWorkflow(executionId, owner, workflowName);
+          }
+        }
+      }),
 
     async outcome(ref): Promise<ExecutionOutcome> {
-      try {
-        return { status: 'completed', value: await handleOf(ref).result() };
-      } catch (error) {
-        if (error instanceof WorkflowFailedError) return failedOutcome(error.cause);
-        throw notFound(ref, error);
-      }
+      await calls.short(() => identity.requireOwned(ref));
+      return (await calls.long(() => endOf(ref))).outcome;
     },
 
-    async status(ref) {
-      const description = await describe(handleOf(ref), ref);
-      return STATUS[description.status.name] ?? 'running';
-    },
+    status: (ref) => calls.short(() => statusOf(ref)),
 
     settlePromise: (ref, name, settlement) =>
-      onExisting(ref, (handle) => handle.signal(PROMISE_SIGNAL, name, settlement)),
+      deliver(ref, async (handle) => {
+        const token = randomUUID();
+        await handle.signal(PROMISE_SIGNAL, name, settlement, token);
+        return wonSettlement(handle, name, token);
+      }),
 
-    send: (ref, channel, message) => onExisting(ref, (handle) => handle.signal(MESSAGE_SIGNAL, channel, message)),
+    send: (ref, channel, message) =>
+      deliver(ref, async (handle) => {
+        await handle.signal(MESSAGE_SIGNAL, channel, message);
+      }),
 
-    async getState(ref, key) {
-      try {
-        return await handleOf(ref).query(STATE_QUERY, ...(key === undefined ? [] : [key]));
-      } catch (error) {
-        throw notFound(ref, error);
-      }
+    getState: (ref, key) =>
+      calls.short(async () => {
+        const status = await statusOf(ref);
+        if (status !== 'running') {
+          const { state } = await endOf(ref);
+          if (state) return key === undefined ? state : Object.hasOwn(state, key) ? state[key] : undefined;
+        }
+        return queryState(handleOf(ref), key, taskQueue);
+      }),
+
+    cancel: (ref) =>
+      calls.short(async () => {
+        if ((await statusOf(ref)) !== 'running') return;
+        try {
+          await handleOf(ref).cancel();
+        } catch (error) {
+          // Ended meanwhile: cancelling an ended execution does nothing.
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }
+      }),
+
+    async close() {
+      calls.close();
+      await close();
     },
-
-    cancel: (ref) => onExisting(ref, (handle) => handle.cancel().then(() => undefined)),
-
-    close,
   };
-}
-
-async function describe(handle: WorkflowHandle, ref: ExecutionRef) {
-  try {
-    return await handle.describe();
-  } catch (error) {
-    throw notFound(ref, error);
-  }
-}
-
-function notFound(ref: ExecutionRef, error: unknown): unknown {
-  return error instanceof WorkflowNotFoundError ? new ExecutionNotFoundError(ref.workflowName, ref.executionId) : error;
 }

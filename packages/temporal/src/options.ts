@@ -1,4 +1,4 @@
-import type { TemporalConfig } from '@durable-runtime/core';
+import { DEFAULT_MAX_PAYLOAD_BYTES, type TemporalConfig } from '@durable-runtime/core';
 import type { WorkerOptions } from '@temporalio/worker';
 
 /** Worker settings an application may tune; the adapter sets the rest. */
@@ -48,6 +48,8 @@ export interface TemporalRuntimeOptions {
    * @default 'WARN'
    */
   readonly logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** The largest payload in bytes of UTF-8 JSON (core's limit, also checked on step results). @default 1 MiB */
+  readonly maxPayloadBytes?: number;
 }
 
 /** The options with their defaults applied. */
@@ -62,6 +64,7 @@ export interface ResolvedTemporalOptions {
   readonly bundleCacheDir: string | false | undefined;
   readonly bundleConditions: readonly string[];
   readonly logLevel: NonNullable<TemporalRuntimeOptions['logLevel']>;
+  readonly maxPayloadBytes: number;
 }
 
 export function resolveOptions(options: TemporalRuntimeOptions): ResolvedTemporalOptions {
@@ -75,6 +78,7 @@ export function resolveOptions(options: TemporalRuntimeOptions): ResolvedTempora
     bundleCacheDir: options.bundleCacheDir,
     bundleConditions: options.bundleConditions ?? [],
     logLevel: options.logLevel ?? 'WARN',
+    maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
   };
 }
 
@@ -86,5 +90,6 @@ export function optionsFromConfig(config: TemporalConfig): TemporalRuntimeOption
     taskQueue: config.taskQueue,
     workflowModules: config.workflowModules,
     worker: (config as { worker?: boolean }).worker,
+    maxPayloadBytes: config.maxPayloadBytes,
   };
 }

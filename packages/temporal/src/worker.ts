@@ -1,7 +1,7 @@
 import type { Registry } from '@durable-runtime/core';
-import type { EngineClient } from '@durable-runtime/core/spi';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities.js';
+import type { TemporalEngineClient } from './client.js';
 import type { ResolvedTemporalOptions } from './options.js';
 
 /** A worker running in this process, polling the task queue until `stop()`. */
@@ -18,7 +18,7 @@ export interface RunningWorker {
 export async function startWorker(
   options: ResolvedTemporalOptions,
   registry: Registry,
-  client: EngineClient,
+  client: TemporalEngineClient,
   bundleCode: string,
 ): Promise<RunningWorker> {
   installRuntime(options.logLevel);
@@ -30,7 +30,7 @@ export async function startWorker(
       namespace: options.namespace,
       taskQueue: options.taskQueue,
       workflowBundle: { code: bundleCode },
-      activities: createActivities(registry, client),
+      activities: createActivities(registry, client, options.maxPayloadBytes),
       workflowFailureErrorTypes: { '*': ['NondeterminismError', 'DeterminismViolationError'] },
       maxHeartbeatThrottleInterval: '1s',
       stickyQueueScheduleToStartTimeout: '2s',

@@ -6,6 +6,7 @@ import {
   factorial,
   fixtureRegistry,
   fixtureSteps,
+  overLimitInside,
   parent,
   pollingInbox,
   probe,
@@ -21,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { loadWorkflowBundle } from '../src/bundle/bundle.js';
 import { evolving as evolvingV1 } from './fixtures/evolving-v1.js';
 import { evolving as evolvingV2 } from './fixtures/evolving-v2.js';
+import { largeState } from './fixtures/large-state.js';
 import { calls, stepA, stepB } from './fixtures/steps.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -186,6 +188,40 @@ describe('children and steps beyond the suite', () => {
     const { cause } = error as WorkflowFailedError;
     expect(cause).toMatchObject({ name: 'StepFailedError', data: { attempts: 1 } });
     expect(cause.message).toContain("The step 'recordCall' is not registered with this runtime");
+  });
+});
+
+describe('a state larger than one gRPC message', () => {
+  test('getState() reads it whole while the execution runs and after its end', async () => {
+    const large = await runtime(
+      { taskQueue: 'large-state', workflowModules: [fixture('large-state.ts')] },
+      { workflows: [largeState] },
+    );
+    const keys = 6;
+    const bytes = 900_000;
+    const handle = await large.start(largeState, { keys, bytes }, { id: 'large-state' });
+    await vi.waitFor(async () => expect(await handle.getState('phase')).toBe('waiting'), { timeout: 20_000 });
+    const lengths = (state: unknown) => Object.values(state as Record<string, string>).map((value) => value.length);
+    expect(lengths(await handle.getState())).toEqual([...Array(keys).fill(bytes), 'waiting'.length]);
+    await handle.resolvePromise('done', true);
+    await expect(handle.result()).resolves.toBe('ok');
+    expect(lengths(await handle.getState())).toEqual([...Array(keys).fill(bytes), 'waiting'.length]);
+    expect(((await handle.getState('k0')) as string).length).toBe(bytes);
+  });
+});
+
+describe('a configured payload limit', () => {
+  test('maxPayloadBytes applies inside the workflow sandbox and to step results, not only at the client', async () => {
+    const { registry, workflowModules } = fixtureSetup();
+    const small = await runtime({ taskQueue: 'small-payloads', workflowModules, maxPayloadBytes: 1_000 }, registry);
+    const id = 'small-payloads';
+    const result = await small.run(overLimitInside, { bytes: 2_000, selfId: id }, { id });
+    expect(result.state).toMatchObject({ ok: false, error: { name: 'PayloadTooLargeError' } });
+    expect(result.send).toMatchObject({ ok: false, error: { name: 'PayloadTooLargeError' } });
+    expect(result.step).toMatchObject({
+      ok: false,
+      error: { name: 'StepFailedError', attempts: 1, cause: { name: 'PayloadTooLargeError' } },
+    });
   });
 });
 

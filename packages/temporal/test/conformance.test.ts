@@ -33,6 +33,10 @@ runConformance({
   name: 'temporal',
   capabilities: temporalCapabilities,
   createRuntime: ({ registry, workflowModules }) => runtimeOn(`conformance-${++groups}`, workflowModules, registry),
+  async createClient({ registry }, closed) {
+    const taskQueue = taskQueues.get(closed) ?? `conformance-${++groups}`;
+    return createTemporalRuntime({ address: server.address, taskQueue, worker: false, logLevel: 'ERROR' }, registry);
+  },
   async restart(runtime, { registry, workflowModules }) {
     const taskQueue = taskQueues.get(runtime) ?? `conformance-${++groups}`;
     await runtime.close();

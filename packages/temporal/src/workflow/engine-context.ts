@@ -1,8 +1,7 @@
-import { CancelledError, ExecutionNotFoundError } from '@durable-runtime/core';
-import type { EngineContext, ExecutionRef, StepOutcome, StepRequest, WaitOutcome } from '@durable-runtime/core/spi';
+import { ExecutionNotFoundError, fromErrorShape } from '@durable-runtime/core';
+import type { EngineContext, ExecutionRef, WaitOutcome } from '@durable-runtime/core/spi';
 import {
-  type ActivityOptions,
-  CancellationScope,
+  ActivityFailure,
   condition,
   getExternalWorkflowHandle,
   isCancellation,
@@ -10,42 +9,52 @@ import {
   sleep,
   uuid4,
 } from '@temporalio/workflow';
+import type { Cancellation } from './cancellation.js';
 import { callChild, startChild } from './children.js';
-import { failureAttempts, failureToShape } from './failures.js';
+import { failureToShape } from './failures.js';
 import type { Inbox } from './inbox.js';
 import { messageSignal } from './inbox.js';
-import {
-  DEFAULT_STEP_ATTEMPT_TIMEOUT_MS,
-  NON_RETRYABLE_STEP_ERRORS,
-  STEP_HEARTBEAT_TIMEOUT_MS,
-  STEP_TIMEOUT_GRACE_MS,
-  type StepAttemptOptions,
-} from './names.js';
+import { SEND_TARGET_ACTIVITY, STEP_HEARTBEAT_TIMEOUT_MS } from './names.js';
+import { runStep } from './steps.js';
 
-type StepActivity = (args: unknown, options?: StepAttemptOptions) => Promise<unknown>;
+/** Time limit of the activity that checks a send's target (a describe call). */
+const SEND_CHECK_TIMEOUT_MS = 30_000;
 
 /**
  * Core's {@link EngineContext} on Temporal's workflow APIs. Each step is an activity whose type is the step's name;
  * timers are Temporal timers; promises and messages arrive by signal into the {@link Inbox}; children are child
- * workflows. Cancellation of the execution surfaces as core's `CancelledError` from any pending operation.
+ * workflows. Cancellation follows {@link Cancellation}: waits are interrupted, compensation runs.
  */
-export function createEngineContext(ref: ExecutionRef, inbox: Inbox): EngineContext {
-  const cancellable = <T>(work: () => Promise<T>) => mapCancellation(ref, work);
+export function createEngineContext(
+  ref: ExecutionRef,
+  inbox: Inbox,
+  cancellation: Cancellation,
+  maxPayloadBytes: number,
+): EngineContext {
+  const checkedTargets = new Set<string>();
+  const receivers = new Map<string, object[]>();
   return {
     ...ref,
-    runStep: (request) => cancellable(() => runStep(request)),
-    sleep: (ms) => cancellable(() => (ms > 0 ? sleep(ms) : Promise.resolve())),
-    promise: (name, timeoutMs) =>
-      cancellable(async () => {
-        const ready = await waitFor(() => inbox.promises.has(name), timeoutMs);
-        return ready ? (inbox.promises.get(name) as WaitOutcome) : { kind: 'timeout' };
-      }),
-    receive: (channel, timeoutMs) =>
-      cancellable(async () => {
-        const queue = inbox.channel(channel);
-        const ready = await waitFor(() => queue.length > 0, timeoutMs);
+    runStep: (request) => runStep(request, cancellation),
+    sleep: (ms) => cancellation.wait(() => (ms > 0 ? sleep(ms) : Promise.resolve())),
+    async promise(name, timeoutMs) {
+      const ready = await cancellation.wait(() => waitFor(() => inbox.promises.has(name), timeoutMs));
+      return ready ? (inbox.promises.get(name) as WaitOutcome) : { kind: 'timeout' };
+    },
+    async receive(channel, timeoutMs) {
+      const queue = inbox.channel(channel);
+      // Concurrent receives take turns in the order they were issued: each waits until it is first in line.
+      const line = receivers.get(channel) ?? [];
+      receivers.set(channel, line);
+      const turn = {};
+      line.push(turn);
+      try {
+        const ready = await cancellation.wait(() => waitFor(() => line[0] === turn && queue.length > 0, timeoutMs));
         return ready ? { kind: 'value', value: queue.shift() } : { kind: 'timeout' };
-      }),
+      } finally {
+        line.splice(line.indexOf(turn), 1);
+      }
+    },
     getState: async (key) => inbox.state.get(key),
     setState: async (key, value) => {
       inbox.state.set(key, value);
@@ -53,35 +62,20 @@ export function createEngineContext(ref: ExecutionRef, inbox: Inbox): EngineCont
     deleteState: async (key) => {
       inbox.state.delete(key);
     },
-    send: (target, channel, message) => cancellable(() => send(target, channel, message)),
-    callChild: (request) => cancellable(() => callChild(request)),
-    startChild: (request, delayMs) => cancellable(() => startChild(request, delayMs)),
+    async send(target, channel, message) {
+      if (target.executionId === ref.executionId && target.workflowName === ref.workflowName) {
+        // Temporal cannot signal the execution itself: the message goes to its own inbox (replayed identically).
+        inbox.channel(channel).push(message);
+        return;
+      }
+      await cancellation.shielded(() => send(target, channel, message, checkedTargets));
+    },
+    callChild: (request) => cancellation.wait(() => callChild(request, maxPayloadBytes)),
+    startChild: (request, delayMs) => cancellation.shielded(() => startChild(request, delayMs, maxPayloadBytes)),
     now: async () => Date.now(),
     random: async () => Math.random(),
     uuid: async () => uuid4(),
   };
-}
-
-async function runStep({ stepName, args, retry, timeoutMs }: StepRequest): Promise<StepOutcome> {
-  const options: ActivityOptions = {
-    startToCloseTimeout: timeoutMs === undefined ? DEFAULT_STEP_ATTEMPT_TIMEOUT_MS : timeoutMs + STEP_TIMEOUT_GRACE_MS,
-    heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT_MS,
-    retry: {
-      maximumAttempts: retry.maxAttempts,
-      initialInterval: retry.initialIntervalMs,
-      backoffCoefficient: retry.backoffCoefficient,
-      maximumInterval: retry.maxIntervalMs,
-      nonRetryableErrorTypes: NON_RETRYABLE_STEP_ERRORS,
-    },
-  };
-  const activity = proxyActivities<Record<string, StepActivity>>(options)[stepName] as StepActivity;
-  try {
-    const value = timeoutMs === undefined ? await activity(args) : await activity(args, { timeoutMs });
-    return { ok: true, value };
-  } catch (error) {
-    if (isCancellation(error)) throw error;
-    return { ok: false, error: failureToShape(error), attempts: failureAttempts(error) ?? retry.maxAttempts };
-  }
 }
 
 /** Waits until `ready()` holds; false when `timeoutMs` passed first (checked at once when it is 0 or less). */
@@ -94,7 +88,16 @@ async function waitFor(ready: () => boolean, timeoutMs: number | undefined): Pro
   return timeoutMs > 0 ? condition(ready, timeoutMs) : false;
 }
 
-async function send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
+/**
+ * Signals another execution. Its workflow is checked once per target by an activity (Temporal's workflow API cannot
+ * read another execution's type): an id of another workflow, or a workflow this worker does not know, is not found.
+ */
+async function send(target: ExecutionRef, channel: string, message: unknown, checked: Set<string>): Promise<void> {
+  const key = `${target.workflowName}\u0000${target.executionId}`;
+  if (!checked.has(key)) {
+    await checkTarget(target);
+    checked.add(key);
+  }
   try {
     await getExternalWorkflowHandle(target.executionId).signal(messageSignal, channel, message);
   } catch (error) {
@@ -103,14 +106,19 @@ async function send(target: ExecutionRef, channel: string, message: unknown): Pr
   }
 }
 
-/** Runs `work`; a Temporal cancellation of this execution becomes core's `CancelledError`. */
-async function mapCancellation<T>(ref: ExecutionRef, work: () => Promise<T>): Promise<T> {
+async function checkTarget(target: ExecutionRef): Promise<void> {
+  const { [SEND_TARGET_ACTIVITY]: check } = proxyActivities<Record<string, (ref: ExecutionRef) => Promise<void>>>({
+    startToCloseTimeout: SEND_CHECK_TIMEOUT_MS,
+    heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT_MS,
+    retry: { initialInterval: 1_000, maximumInterval: 10_000 },
+  });
   try {
-    return await work();
+    await (check as (ref: ExecutionRef) => Promise<void>)({
+      workflowName: target.workflowName,
+      executionId: target.executionId,
+    });
   } catch (error) {
-    if (isCancellation(error) && CancellationScope.current().consideredCancelled) {
-      throw new CancelledError(`Execution '${ref.executionId}' of workflow '${ref.workflowName}' was cancelled`);
-    }
+    if (error instanceof ActivityFailure && !isCancellation(error)) throw fromErrorShape(failureToShape(error));
     throw error;
   }
 }

@@ -1,10 +1,18 @@
-import { type AnyWorkflow, isWorkflowDefinition } from '@durable-runtime/core';
+import { type AnyWorkflow, isWorkflowDefinition, ValidationError } from '@durable-runtime/core';
 import { executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
-import { CancellationScope, CancelledFailure, DeterminismViolationError, workflowInfo } from '@temporalio/workflow';
+import {
+  type ApplicationFailure,
+  CancelledFailure,
+  DeterminismViolationError,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Cancellation } from './cancellation.js';
+import { type EndRecord, endRecord } from './end-record.js';
 import { createEngineContext } from './engine-context.js';
 import { shapeToFailure } from './failures.js';
 import { installInbox } from './inbox.js';
 import { START_DELAY_MEMO } from './names.js';
+import { limitOf } from './payload-limit.js';
 
 /** A workflow module as imported: its exports, among which the workflow definitions. */
 export type WorkflowModule = Readonly<Record<string, unknown>>;
@@ -42,39 +50,52 @@ function nestedValues(value: object): unknown[] {
 /**
  * Builds the one Temporal workflow function of the bundle (its default export): it looks up the definition named by
  * the execution's workflow type, runs it with core's `executeWorkflow` on the Temporal engine context and ends the
- * execution with the outcome core decides. A failure carries core's `ErrorShape` exactly (type = the error's name,
- * details = the shape); a cancelled execution ends CANCELLED.
+ * execution with the outcome core decides, recording the final state with it ({@link EndRecord}). A failure carries
+ * core's `ErrorShape` exactly (type = the error's name, details = the shape); a cancelled execution ends CANCELLED
+ * when core's `CancelledError` escapes, COMPLETED when the workflow caught it and returned.
  */
 export function createWorkflowEntry(modules: readonly WorkflowModule[]): (input: unknown) => Promise<unknown> {
   const workflows = collectWorkflows(modules);
   return async function durableRuntimeWorkflow(input: unknown): Promise<unknown> {
     const info = workflowInfo();
     const definition = workflows.get(info.workflowType);
-    if (!definition) {
-      // A workflow task failure, not an execution failure: Temporal retries it until a worker that has it picks it up.
-      const known = [...workflows.keys()].map((name) => `'${name}'`).join(', ') || 'none';
-      throw new Error(
-        `Workflow '${info.workflowType}' is not defined in this worker's workflowModules (defined: ${known})`,
-      );
-    }
+    if (!definition) throw unknownWorkflow(info.workflowType, workflows);
+    const cancellation = new Cancellation();
     const inbox = installInbox();
-    const engine = createEngineContext({ workflowName: definition.name, executionId: info.workflowId }, inbox);
+    const maxPayloadBytes = limitOf(info.memo);
+    const engine = createEngineContext(
+      { workflowName: definition.name, executionId: info.workflowId },
+      inbox,
+      cancellation,
+      maxPayloadBytes,
+    );
+    let value: unknown;
     try {
       const delayMs = info.memo?.[START_DELAY_MEMO];
       if (typeof delayMs === 'number' && delayMs > 0) await engine.sleep(delayMs);
-      return await executeWorkflow(definition, engine, input);
+      value = await executeWorkflow(definition, engine, input, maxPayloadBytes);
     } catch (error) {
-      throw toTemporalFailure(error);
+      throw toTemporalFailure(error, cancellation, endRecord(undefined, inbox.state));
     }
+    return endRecord(value, inbox.state);
   };
 }
 
-function toTemporalFailure(error: unknown): unknown {
+/** Fails the execution at once (not only its workflow task, retried forever): no worker of this bundle can run it. */
+function unknownWorkflow(workflowType: string, workflows: ReadonlyMap<string, AnyWorkflow>): ApplicationFailure {
+  const known = [...workflows.keys()].map((name) => `'${name}'`).join(', ') || 'none';
+  const error = new ValidationError(
+    `Workflow '${workflowType}' is not defined in this worker's workflowModules (defined: ${known})`,
+  );
+  return shapeToFailure(error.toShape(), true);
+}
+
+function toTemporalFailure(error: unknown, cancellation: Cancellation, record: EndRecord): unknown {
   // The sandbox's own determinism checks fail the workflow task; the worker then fails the execution.
   if (error instanceof DeterminismViolationError) return error;
   const outcome = failureOutcome(error);
-  if (outcome.status === 'cancelled' && CancellationScope.current().consideredCancelled) {
-    return new CancelledFailure(outcome.error.message, [outcome.error]);
+  if (outcome.status === 'cancelled' && cancellation.requested) {
+    return new CancelledFailure(outcome.error.message, [outcome.error, record]);
   }
-  return shapeToFailure(outcome.error, true);
+  return shapeToFailure(outcome.error, true, [record]);
 }

@@ -14,6 +14,7 @@ import {
   TerminatedFailure,
   TimeoutFailure,
 } from '@temporalio/workflow';
+import type { AttemptFailureInfo } from './names.js';
 
 /**
  * Translation between Temporal failures and core's {@link ErrorShape}. Sandbox-safe: used by the workflow entry, the
@@ -40,7 +41,7 @@ export function failureToShape(error: unknown): ErrorShape {
   }
   if (error instanceof ApplicationFailure) return applicationShape(error);
   if (error instanceof TimeoutFailure) return new TimeoutError(`Timed out (${error.timeoutType})`).toShape();
-  if (error instanceof CancelledFailure) return new CancelledError(error.message || 'Cancelled').toShape();
+  if (error instanceof CancelledFailure) return new CancelledError().toShape();
   if (error instanceof TerminatedFailure) return { name: 'TerminatedError', message: error.message || 'Terminated' };
   if (isNonDeterminism(error)) return new NonDeterminismError((error as Error).message).toShape();
   if (error instanceof Error) return { name: error.name || 'Error', message: error.message };
@@ -61,11 +62,14 @@ export function isNonDeterminism(error: unknown): boolean {
   return NON_DETERMINISM_TYPES.has(type ?? '') || error.message.includes(NON_DETERMINISM_MARKER);
 }
 
-/** The attempt count an activity put after the shape in its failure details, if any. */
-export function failureAttempts(error: unknown): number | undefined {
+/**
+ * Whether the workflow may retry a failed attempt: what the activity put after the shape in its failure details
+ * ({@link AttemptFailureInfo}); a failure without it (a timeout of Temporal's own) is retryable.
+ */
+export function failureRetryable(error: unknown): boolean {
   const failure = error instanceof ActivityFailure ? error.cause : error;
-  const attempts = failure instanceof ApplicationFailure ? failure.details?.[1] : undefined;
-  return typeof attempts === 'number' ? attempts : undefined;
+  const info = failure instanceof ApplicationFailure ? failure.details?.[1] : undefined;
+  return typeof info === 'object' && info !== null ? (info as AttemptFailureInfo).retryable !== false : true;
 }
 
 /** The outcome of an execution that ended with `cause` (the cause of Temporal's workflow or child failure). */

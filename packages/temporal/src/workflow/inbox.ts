@@ -14,9 +14,16 @@ export interface Inbox {
   readonly state: Map<string, unknown>;
 }
 
-export const promiseSignal = defineSignal<[string, PromiseSettlement]>(PROMISE_SIGNAL);
+/** Args `[name, settlement, token]`: the token lets the sender find its own signal in the history (who won). */
+export const promiseSignal = defineSignal<[string, PromiseSettlement, string?]>(PROMISE_SIGNAL);
 export const messageSignal = defineSignal<[string, unknown]>(MESSAGE_SIGNAL);
 export const stateQuery = defineQuery<unknown, [string?]>(STATE_QUERY);
+
+/** The answer of the state query without a key: the whole state, or only its keys when it is too large for one answer. */
+export type StateAnswer = { readonly entries: Record<string, unknown> } | { readonly keys: readonly string[] };
+
+/** Largest whole-state answer, in JSON characters: a query answer must stay under Temporal's payload limit. */
+const WHOLE_STATE_MAX_CHARS = 500_000;
 
 /** Creates the inbox of the current execution and installs its signal and query handlers. */
 export function installInbox(): Inbox {
@@ -38,6 +45,11 @@ export function installInbox(): Inbox {
   setHandler(messageSignal, (name, message) => {
     channel(name).push(message);
   });
-  setHandler(stateQuery, (key) => (key === undefined ? Object.fromEntries(state) : state.get(key)));
+  setHandler(stateQuery, (key) => (key === undefined ? wholeState(state) : state.get(key)));
   return { promises, channel, state };
+}
+
+function wholeState(state: ReadonlyMap<string, unknown>): StateAnswer {
+  const entries = Object.fromEntries(state);
+  return JSON.stringify(entries).length <= WHOLE_STATE_MAX_CHARS ? { entries } : { keys: [...state.keys()] };
 }

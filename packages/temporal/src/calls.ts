@@ -1,0 +1,86 @@
+import { EngineConnectionError, RuntimeClosedError } from '@durable-runtime/core';
+import type { Client } from '@temporalio/client';
+
+/** How long one client call may take (rule 17): it answers, is accepted durably or fails typed within this. */
+export const REQUEST_TIMEOUT_MS = 9_000;
+
+/** gRPC status codes (numeric: `@grpc/grpc-js` is not a dependency of this package). */
+const GRPC = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
+
+/**
+ * How the engine client talks to the frontend: every call is bounded by {@link REQUEST_TIMEOUT_MS} (waits for an
+ * outcome excepted), and aborted when the runtime closes, so that a pending call rejects with core's
+ * `RuntimeClosedError` instead of failing on a shut-down channel. An unreachable frontend is core's
+ * `EngineConnectionError` naming the address setting.
+ */
+export class Calls {
+  readonly #abort = new AbortController();
+
+  constructor(
+    private readonly client: Client,
+    private readonly address: string,
+  ) {}
+
+  get closed(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  /** A call that answers at once: bounded by the request timeout. */
+  short<T>(work: () => Promise<T>): Promise<T> {
+    return this.#guard(() => this.client.withDeadline(Date.now() + REQUEST_TIMEOUT_MS, work));
+  }
+
+  /** A wait (an execution's outcome): not bounded, but ended by close(). */
+  long<T>(work: () => Promise<T>): Promise<T> {
+    return this.#guard(work);
+  }
+
+  /** Rejects every pending call with `RuntimeClosedError`. */
+  close(): void {
+    this.#abort.abort(new RuntimeClosedError('temporal'));
+  }
+
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new RuntimeClosedError('temporal');
+    try {
+      return await this.client.withAbortSignal(this.#abort.signal, work);
+    } catch (error) {
+      if (this.closed) throw new RuntimeClosedError('temporal');
+      const code = grpcCode(error);
+      if (code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED) throw this.connectionError(error);
+      throw error;
+    }
+  }
+
+  connectionError(error: unknown): EngineConnectionError {
+    return new EngineConnectionError('temporal', 'address (TEMPORAL_ADDRESS)', this.address, messageOf(error));
+  }
+}
+
+/** The gRPC status code of an error of the client, looking through its wrappers. */
+export function grpcCode(error: unknown): number | undefined {
+  for (let cause = error, depth = 0; cause && depth < 5; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'number') return code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isGrpcDeadline(error: unknown): boolean {
+  return grpcCode(error) === GRPC.DEADLINE_EXCEEDED;
+}
+
+export function isGrpcNotFound(error: unknown): boolean {
+  return grpcCode(error) === GRPC.NOT_FOUND;
+}
+
+/** The messages of an error and its causes ("Failed to start Workflow: 14 UNAVAILABLE: ..."). */
+function messageOf(error: unknown): string {
+  const messages: string[] = [];
+  for (let cause = error, depth = 0; cause && depth < 5; depth++) {
+    messages.push(cause instanceof Error ? cause.message : String(cause));
+    cause = cause instanceof Error ? (cause as { cause?: unknown }).cause : undefined;
+  }
+  return messages.join(': ');
+}
