@@ -1,8 +1,10 @@
 import {
   ALL_CAPABILITIES,
   type Capabilities,
+  ExecutionEndedError,
   ExecutionNotFoundError,
   type ExecutionStatus,
+  idOwnedByOtherWorkflow,
   type Registry,
   ValidationError,
 } from '@durable-runtime/core';
@@ -14,9 +16,11 @@ import type {
   StartRequest,
 } from '@durable-runtime/core/spi';
 import type { Resonate } from '@resonatehq/sdk/async';
+import { AttemptJournal } from './attempt-journal.js';
 import { Cancellation } from './cancellation.js';
 import { Children } from './children.js';
 import type { Connection } from './connect.js';
+import { WORKFLOW_TAG } from './ids.js';
 import { LeafOptions, type ResonateOptions } from './leaf-options.js';
 import type { LocalStore } from './local-store.js';
 import { failedOutcome, outcomeOf, shapeOf, statusOf } from './outcomes.js';
@@ -29,9 +33,6 @@ import type { WorkflowHost } from './workflow-host.js';
 /** Every feature of the API: timers, promises, messages, state, children, cancellation, determinism checks. */
 export const RESONATE_CAPABILITIES: Capabilities = ALL_CAPABILITIES;
 
-/** The tag that marks a root promise as an execution of a durable-runtime workflow, naming the workflow. */
-export const WORKFLOW_TAG = 'durable-runtime:workflow';
-
 /**
  * The Resonate backend: the SPI's {@link EngineClient} on one `Resonate` instance (the SDK's worker and client).
  * An execution is a root durable promise whose id is the execution id, run by the workflow's registered function.
@@ -42,6 +43,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   readonly store: PromiseStore;
   readonly slots: Slots;
   readonly cancellation: Cancellation;
+  readonly attempts: AttemptJournal;
   readonly state: StateJournal;
   readonly children: Children;
   readonly target: string;
@@ -57,6 +59,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   constructor(
     connection: Connection,
     readonly registry: Registry,
+    readonly maxPayloadBytes: number,
   ) {
     this.#resonate = connection.resonate;
     this.target = connection.resonate.options({ target: connection.group }).target;
@@ -66,8 +69,10 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     this.store = new PromiseStore(connection.resonate.promises, connection.localStore);
     this.slots = new Slots(this.store);
     this.cancellation = new Cancellation(this.store, connection.localStore?.bookkeeping);
+    this.attempts = new AttemptJournal(this.store, connection.localStore?.bookkeeping);
     this.state = new StateJournal(this.store);
     this.children = new Children(this.store, this.slots, connection.localStore?.bookkeeping);
+    connection.unknownWorkflows.bind((executionId, outcome) => this.children.close(executionId, outcome));
     for (const workflow of registry.workflows) {
       this.#rootOptionsByWorkflow.set(workflow.name, this.#buildRootOptions(workflow.name));
       if (connection.worker) this.#resonate.register(workflow.name, workflowFunction(workflow, this));
@@ -136,13 +141,13 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     return statusOf(await this.#root(ref));
   }
 
-  async settlePromise(ref: ExecutionRef, name: string, settlement: PromiseSettlement): Promise<void> {
-    await this.#check(ref);
+  async settlePromise(ref: ExecutionRef, name: string, settlement: PromiseSettlement): Promise<boolean> {
+    await this.#checkRunning(ref);
     const clean: PromiseSettlement =
       settlement.kind === 'value'
         ? { kind: 'value', value: settlement.value }
         : { kind: 'error', error: { name: settlement.error.name, message: settlement.error.message } };
-    await this.slots.resolvePromise(ref.executionId, name, {
+    return this.slots.resolvePromise(ref.executionId, name, {
       kind: 'delivery',
       nonce: crypto.randomUUID(),
       settlement: clean,
@@ -170,6 +175,10 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     return this.#closing;
   }
 
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
   // ---- WorkflowHost ----
 
   async startExecution(request: StartRequest, delayMs: number | undefined): Promise<void> {
@@ -177,20 +186,16 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     const local = this.localStore;
     // Local mode: the store's index of executions answers at once (see LocalStore.claimRoot); otherwise the store.
     const owner = local ? local.rootWorkflow(executionId) : ownerOf(await this.store.get(executionId));
-    if (owner !== undefined) {
-      if (owner !== workflowName) {
-        throw new ValidationError(
-          `Execution id '${executionId}' already belongs to ${owner ? `workflow '${owner}'` : 'another Resonate promise'}, not to workflow '${workflowName}'`,
-        );
-      }
-      return;
-    }
+    if (owner !== undefined) return assertOwner(executionId, owner, workflowName);
     this.registry.workflow(workflowName);
     const delayed = delayMs !== undefined && delayMs > 0;
     const argument: WorkflowArgument = { input: request.input };
     const options = delayed ? this.#rootOptions(workflowName, Date.now() + delayMs) : this.#rootOptions(workflowName);
     if (!local) {
       await this.#resonate.rpc(executionId, workflowName, argument, options);
+      // A concurrent start of another workflow may have created the id between the read and the create, which then
+      // returned that workflow's promise: the id stays with the first creator.
+      assertOwner(executionId, ownerOf(await this.store.get(executionId)) ?? '', workflowName);
       return;
     }
     // From here to the store's answer, nothing awaits: the root promise exists in the store as soon as the id is
@@ -208,6 +213,13 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     }
   }
 
+  async cancelExecution(ref: ExecutionRef): Promise<void> {
+    const root = await this.store.get(ref.executionId);
+    if (root?.state === 'pending' && root.tags[WORKFLOW_TAG] === ref.workflowName) {
+      await this.cancellation.cancel(ref.executionId);
+    }
+  }
+
   async deliverMessage(
     ref: ExecutionRef,
     channel: string,
@@ -215,7 +227,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     nonce: string,
     fromStart: boolean,
   ): Promise<void> {
-    await this.#check(ref);
+    await this.#checkRunning(ref);
     await this.slots.sendMessage(
       ref.executionId,
       channel,
@@ -253,6 +265,17 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     if (!this.#known(ref)) await this.#root(ref);
   }
 
+  /**
+   * Checks that the execution exists, as one of this workflow, and has not ended (a delivery to it would be lost).
+   * Local mode answers from the store's index while the execution runs.
+   * @throws ExecutionNotFoundError, ExecutionEndedError
+   */
+  async #checkRunning(ref: ExecutionRef): Promise<void> {
+    if (this.#known(ref) && this.localStore?.rootRunning(ref.executionId)) return;
+    const ended = outcomeOf(await this.#root(ref));
+    if (ended) throw new ExecutionEndedError(ref.workflowName, ref.executionId, ended.status);
+  }
+
   /** The root promise of an execution of this workflow. @throws ExecutionNotFoundError */
   async #root(ref: ExecutionRef): Promise<StoredPromise> {
     const root = await this.store.get(ref.executionId);
@@ -261,6 +284,17 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     }
     return root;
   }
+}
+
+/**
+ * Checks that the owner of an existing id (see {@link ownerOf}) is the workflow being started.
+ * @throws ValidationError naming both workflows (rule 11), or saying the id is not an execution
+ */
+function assertOwner(executionId: string, owner: string, workflowName: string): void {
+  if (owner === '') {
+    throw new ValidationError(`Execution id '${executionId}' is a Resonate promise that is not an execution`);
+  }
+  if (owner !== workflowName) throw idOwnedByOtherWorkflow(executionId, owner, workflowName);
 }
 
 /** Who owns an id: `undefined` when free, the workflow's name, or `''` for a promise that is not an execution. */

@@ -1,3 +1,4 @@
+import { CancelPolls } from './cancel-polls.js';
 import { promiseIds } from './ids.js';
 import type { LocalBookkeeping } from './local-bookkeeping.js';
 import type { PromiseStore } from './promise-store.js';
@@ -14,10 +15,34 @@ import { CANCEL_MARK } from './slots.js';
  * as its promises), where registering-and-checking and flagging-and-listing are each one synchronous step.
  */
 export class Cancellation {
+  readonly #polls: CancelPolls;
+
   constructor(
     private readonly store: PromiseStore,
     private readonly local?: LocalBookkeeping,
-  ) {}
+  ) {
+    this.#polls = new CancelPolls(async (executionId) => this.isCancelled(executionId));
+  }
+
+  /** Whether the execution was asked to cancel (local mode: at once, without a promise). */
+  isCancelled(executionId: string): boolean | Promise<boolean> {
+    if (this.local) return this.local.isCancelled(executionId);
+    return this.store.get(promiseIds.cancel(executionId)).then((flag) => flag !== undefined);
+  }
+
+  /**
+   * The signal a running step of the execution is told through: aborted when the execution is asked to cancel
+   * (already aborted when it was). In local mode at once; on a server the flag is polled until the step calls
+   * {@link release}.
+   */
+  acquire(executionId: string): AbortSignal {
+    if (this.local) return this.local.cancelSignal(executionId);
+    return this.#polls.acquire(executionId);
+  }
+
+  release(executionId: string): void {
+    if (!this.local) this.#polls.release(executionId);
+  }
 
   /** Registers the `index`-th wait of an execution, then tells whether the execution was cancelled. */
   async registerWait(executionId: string, index: number, waitId: string): Promise<boolean> {

@@ -1,8 +1,9 @@
-import { ConfigError } from '@durable-runtime/core';
+import { ConfigError, type Registry } from '@durable-runtime/core';
 import { HttpNetwork, PollMessageSource } from '@resonatehq/sdk';
 import { Resonate } from '@resonatehq/sdk/async';
 import { clientOnly, LocalStore, type ResonateNetwork } from './local-store.js';
 import { DEFAULT_GROUP, type ResonateOptions } from './options.js';
+import { UnknownWorkflows } from './unknown-workflows.js';
 
 /** A Resonate instance (the SDK's worker and client) in one of the three modes. */
 export interface Connection {
@@ -13,6 +14,8 @@ export interface Connection {
   readonly localStore: LocalStore | undefined;
   /** Whether this instance runs workflows (false: a client-only runtime). */
   readonly worker: boolean;
+  /** Fails the executions of workflows this worker does not know. */
+  readonly unknownWorkflows: UnknownWorkflows;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface Connection {
  * server or a database, checks that it answers a protocol request before returning.
  * @throws ConfigError for contradicting options, or naming the server or database that does not answer.
  */
-export async function connect(options: ResonateOptions): Promise<Connection> {
+export async function connect(options: ResonateOptions, registry: Registry): Promise<Connection> {
   if (options.url && options.postgresUrl) {
     throw new ConfigError('Resonate: set url (a Resonate server) or postgresUrl (PostgreSQL), not both');
   }
@@ -33,11 +36,13 @@ export async function connect(options: ResonateOptions): Promise<Connection> {
   const worker = options.worker ?? true;
   // A client polls in a group of its own, so that the server never hands it the workers' tasks.
   const pollGroup = worker ? group : `${group}-clients`;
-  const forRole = (network: ResonateNetwork) => (worker ? network : clientOnly(network));
+  const unknownWorkflows = new UnknownWorkflows(registry);
+  const forRole = (network: ResonateNetwork) => (worker ? unknownWorkflows.guard(network) : clientOnly(network));
   if (!options.url && !options.postgresUrl) {
     const localStore = options.localStore ?? new LocalStore();
-    const resonate = new Resonate({ network: localStore.attach({ worker }), group, pid, logLevel });
-    return { resonate, group, mode: 'local', localStore, worker };
+    const acquired = worker ? unknownWorkflows.acquired.bind(unknownWorkflows) : undefined;
+    const resonate = new Resonate({ network: localStore.attach({ worker, acquired }), group, pid, logLevel });
+    return { resonate, group, mode: 'local', localStore, worker, unknownWorkflows };
   }
   const mode = options.url ? 'server' : 'postgres';
   const network = options.url
@@ -56,7 +61,7 @@ export async function connect(options: ResonateOptions): Promise<Connection> {
       : 'The database needs the resonate-pg schema (resonate.sql from github.com/resonatehq/resonate-pg, PostgreSQL 16+).';
     throw new ConfigError(`Cannot use ${where}: ${(error as Error).message}. ${hint}`, { cause: error });
   }
-  return { resonate, group, mode, localStore: undefined, worker };
+  return { resonate, group, mode, localStore: undefined, worker, unknownWorkflows };
 }
 
 function httpNetwork(url: string, group: string, pid: string): ResonateNetwork {

@@ -26,10 +26,11 @@ import type { StateSnapshot } from './state-journal.js';
 import { runStep } from './steps.js';
 import type { WorkflowHost } from './workflow-host.js';
 
-/** What a wait's leaf records: the result when it needed no waiter, or a domain error. */
+/** What a wait's leaf records: the result when it needed no waiter, a domain error, or a cancellation before it. */
 interface WaitRecord {
   readonly ready?: unknown;
   readonly error?: ErrorShape;
+  readonly cancelled?: true;
 }
 
 /**
@@ -50,6 +51,15 @@ export class ResonateEngineContext implements EngineContext {
   readonly #promiseRounds = new Map<string, number>();
   /** Per channel, how many receives started: the mailbox slot of the next one. */
   readonly #receives = new Map<string, number>();
+  /**
+   * The workflow has been thrown a `CancelledError`: from then on steps run to their end (compensation) while new
+   * waits throw at once. Known again on replay, from the records that threw it.
+   */
+  #cancelDelivered = false;
+  /** Operations issued and not yet answered. */
+  #inFlight = 0;
+  /** No two operations have been in flight at once so far (see `StepIssue.sequential`). */
+  #sequential = true;
 
   constructor(
     private readonly ctx: Context,
@@ -65,16 +75,23 @@ export class ResonateEngineContext implements EngineContext {
   }
 
   runStep(request: StepRequest): Promise<StepOutcome> {
-    return runStep(
-      this.log,
-      this.host.leafOptions,
-      this.host.registry.step(request.stepName),
-      request,
-      this.executionId,
-    );
+    // As #operation does, with one chained callback less: steps are the hot path.
+    const step = this.host.registry.step(request.stepName);
+    const issue = { sequential: this.#issue(), cancellable: !this.#cancelDelivered };
+    return runStep(this.log, this.host, step, request, this.executionId, issue).then((result) => {
+      this.#inFlight--;
+      if (!result.sequential) this.#sequential = false;
+      if (result.kind === 'done') return result.outcome;
+      this.#cancelDelivered = true;
+      throw new CancelledError();
+    }, this.#failed);
   }
 
-  async sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
+    return this.#operation(() => this.#sleep(ms));
+  }
+
+  async #sleep(ms: number): Promise<void> {
     const waiter = this.host.cancellation.inMemory
       ? await this.#localTimer(ms)
       : (
@@ -103,7 +120,11 @@ export class ResonateEngineContext implements EngineContext {
     return waiter;
   }
 
-  async promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
+  promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
+    return this.#operation(() => this.#promise(name, timeoutMs));
+  }
+
+  async #promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
     const op = `promise:${name}`;
     const round = this.#promiseRounds.get(name) ?? 0;
     const slotId = promiseIds.promiseSlot(this.executionId, name, round);
@@ -124,7 +145,11 @@ export class ResonateEngineContext implements EngineContext {
     return { kind: 'timeout' };
   }
 
-  async receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
+  receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
+    return this.#operation(() => this.#receive(channel, timeoutMs));
+  }
+
+  async #receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
     const op = `receive:${channel}`;
     const index = this.#receives.get(channel) ?? 0;
     this.#receives.set(channel, index + 1);
@@ -146,26 +171,33 @@ export class ResonateEngineContext implements EngineContext {
     return Object.hasOwn(this.#state, key) ? jsonCopy(this.#state[key]) : undefined;
   }
 
-  async setState(key: string, value: unknown): Promise<void> {
+  setState(key: string, value: unknown): Promise<void> {
     this.#state = { ...this.#state, [key]: value };
-    await this.#saveState(`state.set:${key}`);
+    return this.#operation(() => this.#saveState(`state.set:${key}`));
   }
 
-  async deleteState(key: string): Promise<void> {
+  deleteState(key: string): Promise<void> {
     const { [key]: _deleted, ...rest } = this.#state;
     this.#state = rest;
-    await this.#saveState(`state.delete:${key}`);
+    return this.#operation(() => this.#saveState(`state.delete:${key}`));
   }
 
-  async send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
+  send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
     const op = `send:${target.workflowName}/${target.executionId}#${channel}`;
-    const recorded = await this.log.record(op, (info) =>
-      domainErrors(() => this.host.deliverMessage(target, channel, message, info.id, true)),
-    );
-    if (recorded.error) throw fromErrorShape(recorded.error);
+    return this.#operation(async () => {
+      const recorded = await this.log.record(op, (info) =>
+        domainErrors(() => this.host.deliverMessage(target, channel, message, info.id, true)),
+      );
+      if (recorded.error) throw fromErrorShape(recorded.error);
+    });
   }
 
-  async callChild(request: StartRequest): Promise<ExecutionOutcome> {
+  callChild(request: StartRequest): Promise<ExecutionOutcome> {
+    return this.#operation(() => this.#callChild(request));
+  }
+
+  /** Waits for a child; a cancellation of this execution interrupts the wait and cancels the child too. */
+  async #callChild(request: StartRequest): Promise<ExecutionOutcome> {
     const op = `call:${request.workflowName}/${request.executionId}`;
     const { ready, waiter } = await this.#wait(
       op,
@@ -176,28 +208,79 @@ export class ResonateEngineContext implements EngineContext {
       () => this.ctx.promise({ timeout: FOREVER_MS }),
     );
     if (!waiter) return ready as ExecutionOutcome;
-    const delivered = await this.#waited(op, waiter);
+    let delivered: Delivery | undefined;
+    try {
+      delivered = await this.#waited(op, waiter);
+    } catch (error) {
+      if (CancelledError.is(error)) {
+        await this.log.record(`cancel:${request.workflowName}/${request.executionId}`, async () => {
+          await this.host.cancelExecution(request);
+          return {};
+        });
+      }
+      throw error;
+    }
     if (!delivered) throw this.log.diverge(op, waiter.position, delivered);
     return (delivered.settlement as { value: ExecutionOutcome }).value;
   }
 
-  async startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
+  startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
     const op = `start:${request.workflowName}/${request.executionId}`;
-    const recorded = await this.log.record(op, () => domainErrors(() => this.host.startExecution(request, delayMs)));
-    if (recorded.error) throw fromErrorShape(recorded.error);
+    return this.#operation(async () => {
+      const recorded = await this.log.record(op, () => domainErrors(() => this.host.startExecution(request, delayMs)));
+      if (recorded.error) throw fromErrorShape(recorded.error);
+    });
   }
 
-  async now(): Promise<number> {
-    return (await this.log.record('now', () => ({ value: Date.now() }))).value;
+  now(): Promise<number> {
+    return this.#operation(async () => (await this.log.record('now', () => ({ value: Date.now() }))).value);
   }
 
-  async random(): Promise<number> {
-    return (await this.log.record('random', () => ({ value: Math.random() }))).value;
+  random(): Promise<number> {
+    return this.#operation(async () => (await this.log.record('random', () => ({ value: Math.random() }))).value);
   }
 
-  async uuid(): Promise<string> {
-    return (await this.log.record('uuid', () => ({ value: crypto.randomUUID() }))).value;
+  uuid(): Promise<string> {
+    return this.#operation(async () => (await this.log.record('uuid', () => ({ value: crypto.randomUUID() }))).value);
   }
+
+  /**
+   * Whether the execution was cancelled before its first operation: it then ends cancelled without running (a
+   * delayed child cancelled before it started never runs).
+   */
+  cancelledBeforeStart(): boolean | Promise<boolean> {
+    const cancelled = this.host.cancellation.isCancelled(this.executionId);
+    if (cancelled === false) return false;
+    return Promise.resolve(cancelled).then(
+      async (flag) => flag && (await this.host.store.get(promiseIds.position(this.executionId, 0))) === undefined,
+    );
+  }
+
+  /**
+   * Counts an operation in flight from its issue (synchronously) to its answer, and notes a delivered cancellation.
+   * `work` is told whether the operation is sequential (see {@link #issue}).
+   */
+  #operation<T>(work: (sequential: boolean) => Promise<T>): Promise<T> {
+    // Chained rather than awaited: no suspended frame per waiting operation.
+    return work(this.#issue()).then((value) => {
+      this.#inFlight--;
+      return value;
+    }, this.#failed);
+  }
+
+  /** Counts an operation issued; tells whether it is sequential: none in flight now, none ever issued alongside another. */
+  #issue(): boolean {
+    if (this.#inFlight > 0) this.#sequential = false;
+    this.#inFlight++;
+    return this.#sequential;
+  }
+
+  /** An operation's failure: counted as answered; a `CancelledError` means the workflow has been told. */
+  readonly #failed = (error: unknown): never => {
+    this.#inFlight--;
+    if (CancelledError.is(error)) this.#cancelDelivered = true;
+    throw error;
+  };
 
   /** Checks, at the end of a pass that ends the execution, that it did not skip operations a replay recorded. */
   async end(): Promise<void> {
@@ -227,6 +310,9 @@ export class ResonateEngineContext implements EngineContext {
     const { recorded, waiter } = await this.log.wait<WaitRecord>(
       op,
       async (waitId) => {
+        // A wait issued after a cancellation throws at once, before it takes anything (a message stays queued).
+        const cancelled = this.host.cancellation.isCancelled(this.executionId);
+        if (cancelled === true || (cancelled !== false && (await cancelled))) return { cancelled: true };
         const record = await domainErrors(() => claim(waitId));
         if (record.error || record.ready !== undefined) return record;
         if (await this.host.cancellation.registerWait(this.executionId, index, waitId)) {
@@ -234,8 +320,9 @@ export class ResonateEngineContext implements EngineContext {
         }
         return {};
       },
-      (recorded) => (recorded.error || recorded.ready !== undefined ? undefined : startWaiter()),
+      (recorded) => (recorded.error || recorded.cancelled || recorded.ready !== undefined ? undefined : startWaiter()),
     );
+    if (recorded.cancelled) throw new CancelledError();
     if (recorded.error) throw fromErrorShape(recorded.error);
     if (waiter) this.#registeredWaits = index + 1;
     return { ready: recorded.ready, ...(waiter ? { waiter } : {}) };
@@ -248,7 +335,7 @@ export class ResonateEngineContext implements EngineContext {
     try {
       value = await waiter.promise;
     } catch (reason) {
-      if (isCancelMark(reason)) throw new CancelledError(`Execution '${this.executionId}' was cancelled`);
+      if (isCancelMark(reason)) throw new CancelledError();
       if (reason instanceof Error) throw this.log.abort(reason);
       throw this.log.diverge(op, waiter.position, reason);
     }
@@ -260,9 +347,7 @@ export class ResonateEngineContext implements EngineContext {
   async #earlierSettlement(name: string, earlierWaitId: string): Promise<PromiseSettlement> {
     const earlier = await this.host.store.get(earlierWaitId);
     if (earlier?.state === 'resolved' && isDelivery(earlier.value)) return earlier.value.settlement;
-    if (earlier?.state === 'rejected_canceled') {
-      throw new CancelledError(`Execution '${this.executionId}' was cancelled`);
-    }
+    if (earlier?.state === 'rejected_canceled') throw new CancelledError();
     throw new UnsupportedFeatureError('resonate', `two concurrent waits on the durable promise '${name}'`);
   }
 

@@ -5,6 +5,9 @@
  * that the trailing `.<index>` of a slot id is unambiguous.
  */
 
+/** The tag that marks a root promise as an execution of a durable-runtime workflow, naming the workflow. */
+export const WORKFLOW_TAG = 'durable-runtime:workflow';
+
 /** Encodes a user-chosen name (promise, channel or state key) into one id segment. */
 export function encodeSegment(name: string): string {
   return encodeURIComponent(name).replace(/[.!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -22,6 +25,11 @@ export const promiseIds = {
   wait: (executionId: string, index: number) => `${executionId}:w.${index}`,
   /** Exists once the execution was asked to cancel. */
   cancel: (executionId: string) => `${executionId}:cancel`,
+  /** The `index`-th failed attempt of the step whose promise is `stepId` (`<executionId>:<position>`). */
+  failedAttempt: (stepId: string, index: number) => {
+    const separator = stepId.indexOf(':');
+    return `${stepId.slice(0, separator)}:f.${stepId.slice(separator + 1)}.${index}`;
+  },
   /** The state snapshot after the index-th state change. */
   state: (executionId: string, index: number) => `${executionId}:s.${index}`,
   /** The id the SDK gives the operation at `position` of a root execution (`ctx.run`, `ctx.sleep`, `ctx.promise`). */

@@ -5,6 +5,7 @@
 import {
   ConfigError,
   createRegistry,
+  DEFAULT_MAX_PAYLOAD_BYTES,
   type DurableConfig,
   type Registry,
   type RegistryInput,
@@ -16,7 +17,8 @@ import { connect } from './connect.js';
 import type { LocalStore } from './local-store.js';
 import type { ResonateOptions } from './options.js';
 
-export { RESONATE_CAPABILITIES, WORKFLOW_TAG } from './backend.js';
+export { RESONATE_CAPABILITIES } from './backend.js';
+export { WORKFLOW_TAG } from './ids.js';
 export { LocalStore } from './local-store.js';
 export type { ResonateLogLevel, ResonateOptions } from './options.js';
 
@@ -38,8 +40,11 @@ export async function createResonateRuntime(
   registry: RegistryInput,
 ): Promise<ResonateRuntime> {
   const checked = createRegistry(registry);
-  const backend = new ResonateBackend(await connect(options), checked);
-  return Object.assign(createRuntimeFromClient(backend, checked), { localStore: backend.localStore });
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  const backend = new ResonateBackend(await connect(options, checked), checked, maxPayloadBytes);
+  return Object.assign(createRuntimeFromClient(backend, checked, { maxPayloadBytes }), {
+    localStore: backend.localStore,
+  });
 }
 
 /** The adapter entry `createRuntime(config)` loads. */
@@ -53,5 +58,5 @@ export async function createBackend(config: DurableConfig, registry: Registry): 
     group: config.group,
     worker: (config as { worker?: boolean }).worker ?? true,
   };
-  return new ResonateBackend(await connect(options), registry);
+  return new ResonateBackend(await connect(options, registry), registry, config.maxPayloadBytes);
 }

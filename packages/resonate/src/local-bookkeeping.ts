@@ -12,6 +12,10 @@ export class LocalBookkeeping {
   readonly #waits = new Map<string, Set<string>>();
   /** The executions asked to cancel. */
   readonly #cancelled = new Set<string>();
+  /** The cancel signals of executions whose steps ran (aborted by their cancellation). */
+  readonly #signals = new Map<string, AbortController>();
+  /** Per execution, the failed attempts of its steps, by step promise id (what `<id>:f.<n>.<k>` records on a server). */
+  readonly #failures = new Map<string, Map<string, unknown>>();
 
   /**
    * Local watch lists (what `<id>:c.<n>` promises do on a server): returns the execution's outcome when it
@@ -46,10 +50,41 @@ export class LocalBookkeeping {
     return this.#cancelled.has(executionId);
   }
 
-  /** Marks an execution cancelled; returns the waiter promises to interrupt. */
+  /** Marks an execution cancelled and aborts its signal; returns the waiter promises to interrupt. */
   cancel(executionId: string): string[] {
     this.#cancelled.add(executionId);
+    this.#signals.get(executionId)?.abort();
+    this.#signals.delete(executionId);
     return [...(this.#waits.get(executionId) ?? [])];
+  }
+
+  isCancelled(executionId: string): boolean {
+    return this.#cancelled.has(executionId);
+  }
+
+  /** Aborted when the execution is asked to cancel (one per execution, kept until it ends). */
+  cancelSignal(executionId: string): AbortSignal {
+    if (this.#cancelled.has(executionId)) return ABORTED;
+    let controller = this.#signals.get(executionId);
+    if (!controller) {
+      controller = new AbortController();
+      this.#signals.set(executionId, controller);
+    }
+    return controller.signal;
+  }
+
+  /** The failed attempts of a step (named by its promise id), as {@link recordFailedAttempts} recorded them. */
+  failedAttempts(executionId: string, stepId: string): unknown {
+    return this.#failures.get(executionId)?.get(stepId);
+  }
+
+  recordFailedAttempts(executionId: string, stepId: string, failure: unknown): void {
+    let steps = this.#failures.get(executionId);
+    if (!steps) {
+      steps = new Map();
+      this.#failures.set(executionId, steps);
+    }
+    steps.set(stepId, failure);
   }
 
   /** The execution's root promise is settled: readers find the outcome there from now on. */
@@ -58,8 +93,12 @@ export class LocalBookkeeping {
     this.#watchers.delete(executionId);
     this.#waits.delete(executionId);
     this.#cancelled.delete(executionId);
+    this.#signals.delete(executionId);
+    this.#failures.delete(executionId);
   }
 }
+
+const ABORTED = AbortSignal.abort();
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
   const set = map.get(key);

@@ -2,7 +2,7 @@ import { LocalNetwork, type Message, type PromiseRecord } from '@resonatehq/sdk'
 import type { Resonate } from '@resonatehq/sdk/async';
 import { DeadlineTimers } from './deadline-timers.js';
 import { LocalBookkeeping } from './local-bookkeeping.js';
-import { LocalWorkerNetwork, type TaskRef } from './local-worker-network.js';
+import { type AcquireHook, LocalWorkerNetwork, type TaskRef } from './local-worker-network.js';
 
 /** The SDK's network interface (what `new Resonate({ network })` takes). */
 export type ResonateNetwork = NonNullable<NonNullable<ConstructorParameters<typeof Resonate>[0]>['network']>;
@@ -43,6 +43,8 @@ export class LocalStore {
   readonly #workers: LocalWorkerNetwork[] = [];
   /** Execution id -> workflow name of every execution created on this store (see {@link claimRoot}). */
   readonly #roots = new Map<string, string>();
+  /** The executions of {@link #roots} whose root promise a worker settled. */
+  readonly #ended = new Set<string>();
   /** Tasks to run that no worker could take (none was attached): the next worker that attaches gets them. */
   readonly #undelivered = new Map<string, number>();
   /** Who waits for the settlement of which root promise (see {@link settlement}). */
@@ -56,8 +58,8 @@ export class LocalStore {
   #protocol: string | undefined;
 
   /** A network for one worker (`new Resonate({ network })`); it joins the store on `init()`, leaves on `stop()`. */
-  attach(options: { readonly worker?: boolean } = {}): ResonateNetwork {
-    return new LocalWorkerNetwork(this, this.#network, options.worker ?? true);
+  attach(options: { readonly worker?: boolean; readonly acquired?: AcquireHook } = {}): ResonateNetwork {
+    return new LocalWorkerNetwork(this, this.#network, options.worker ?? true, options.acquired);
   }
 
   /** Whether a worker is attached (the store's clock then ticks). */
@@ -81,6 +83,11 @@ export class LocalStore {
    */
   claimRoot(executionId: string, workflowName: string): void {
     this.#roots.set(executionId, workflowName);
+  }
+
+  /** @internal Whether an execution of this store was created and has not ended (its root promise is pending). */
+  rootRunning(executionId: string): boolean {
+    return this.#roots.has(executionId) && !this.#ended.has(executionId);
   }
 
   /** @internal Forgets a claim whose creation failed. */
@@ -153,6 +160,7 @@ export class LocalStore {
   /** A worker's task settled its root promise. */
   settled(record: PromiseRecord): void {
     if (record.state === 'pending') return;
+    this.#ended.add(record.id);
     this.bookkeeping.forget(record.id);
     const waiters = this.#waiters.get(record.id);
     if (!waiters) return;

@@ -4,6 +4,7 @@ import type {
   PromiseCreateRes,
   PromiseRecord,
   TaskAcquireReq,
+  TaskAcquireRes,
   TaskCreateReq,
   TaskFenceReq,
   TaskFenceRes,
@@ -19,6 +20,13 @@ type PromiseCreateRes200 = Extract<PromiseCreateRes, { head: { status: 200 } }>;
 
 /** The lease of a task that the SDK claims, unless `new Resonate({ ttl })` sets another one. */
 const SDK_LEASE_MS = 60_000;
+
+/** Sees each answer to a task claim before the SDK does (and may change it). */
+export type AcquireHook = (
+  network: ResonateNetwork,
+  request: TaskAcquireReq,
+  response: TaskAcquireRes,
+) => Promise<TaskAcquireRes>;
 
 /** A task as a task message names it. */
 export interface TaskRef {
@@ -60,6 +68,7 @@ export class LocalWorkerNetwork implements ResonateNetwork {
     private readonly store: LocalStore,
     private readonly network: LocalNetwork,
     private readonly worker: boolean,
+    private readonly acquired: AcquireHook | undefined,
   ) {
     this.unicast = network.unicast;
     this.anycast = network.anycast;
@@ -101,11 +110,17 @@ export class LocalWorkerNetwork implements ResonateNetwork {
       this.store.protocol(request.head.version);
     }
     switch (request.kind) {
+      case 'task.acquire': {
+        const hook = this.acquired;
+        return (response as Promise<TaskAcquireRes>).then((res) => {
+          this.#observe(request as TaskAcquireReq, res);
+          return hook ? hook(this, request as TaskAcquireReq, res) : res;
+        }) as typeof response;
+      }
       case 'task.create':
-      case 'task.acquire':
       case 'task.suspend':
         return response.then((res) => {
-          this.#observe(request as TaskCreateReq | TaskAcquireReq | TaskSuspendReq, res);
+          this.#observe(request as TaskCreateReq | TaskSuspendReq, res);
           return res;
         }) as typeof response;
       case 'task.fence': {

@@ -15,6 +15,15 @@ export interface Recorded {
 }
 
 /**
+ * How a replay matches a record to the operation it runs now, when more than the name decides (steps: see
+ * `steps.ts`); `label` names the operation in divergence messages.
+ */
+export interface Matcher {
+  readonly label: string;
+  matches(found: Recorded): boolean;
+}
+
+/**
  * The operation log of one pass of a workflow over the SDK's async context.
  *
  * Every operation of the SPI is one `ctx.run` leaf at the next position of the execution (Resonate ids are
@@ -47,6 +56,7 @@ export class OperationLog {
     op: string,
     leaf: Leaf<T>,
     options: ResonateOptions = this.options.bookkeeping,
+    matcher?: Matcher,
   ): Promise<T & Recorded> {
     const gate = this.#enter();
     if (gate) await gate;
@@ -56,7 +66,7 @@ export class OperationLog {
     } finally {
       this.#leave();
     }
-    return this.#recorded<T>(op, issued);
+    return this.#recorded<T>(op, issued, matcher);
   }
 
   /**
@@ -155,20 +165,25 @@ export class OperationLog {
     return { position, settled };
   }
 
-  async #recorded<T extends object>(op: string, { position, settled }: Issued): Promise<T & Recorded> {
+  async #recorded<T extends object>(
+    op: string,
+    { position, settled }: Issued,
+    matcher?: Matcher,
+  ): Promise<T & Recorded> {
+    const matches = (found: Recorded) => (matcher ? matcher.matches(found) : found.op === op);
     let value: unknown;
     try {
       value = await settled;
     } catch (reason) {
       if (isRecorded(reason)) {
-        if (reason.op === op) throw reason;
+        if (matches(reason)) throw reason;
       } else if (reason instanceof Error) {
         throw this.abort(reason);
       }
-      throw this.diverge(op, position, reason);
+      throw this.diverge(matcher?.label ?? op, position, reason);
     }
-    if (isRecorded(value) && value.op === op) return value as T & Recorded;
-    throw this.diverge(op, position, value);
+    if (isRecorded(value) && matches(value)) return value as T & Recorded;
+    throw this.diverge(matcher?.label ?? op, position, value);
   }
 
   /** Takes the position lock: `undefined` when free (no extra tick), else a promise that resolves in FIFO order. */

@@ -29,6 +29,11 @@ export interface ResonateOptions {
   readonly worker?: boolean | undefined;
   /** How long the start-up check of a server or database may take, in milliseconds. @default 10000 */
   readonly connectTimeoutMs?: number | undefined;
+  /**
+   * The largest payload (input, output, step result, promise value, state value, message) in bytes of JSON.
+   * @default DEFAULT_MAX_PAYLOAD_BYTES (1 MiB)
+   */
+  readonly maxPayloadBytes?: number | undefined;
   /** The SDK's log level. @default 'warn' */
   readonly logLevel?: ResonateLogLevel | undefined;
 }

@@ -55,9 +55,7 @@ export function outcomeOf(root: StoredPromise): ExecutionOutcome | undefined {
     case 'rejected':
       return failedOutcome(shapeOf(root.value));
     case 'rejected_canceled':
-      return failedOutcome(
-        isErrorShape(root.value) ? shapeOf(root.value) : new CancelledError('The execution was cancelled').toShape(),
-      );
+      return failedOutcome(isErrorShape(root.value) ? shapeOf(root.value) : new CancelledError().toShape());
     case 'rejected_timedout':
       return failedOutcome(new TimeoutError('The execution timed out').toShape());
   }

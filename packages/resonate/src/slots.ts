@@ -72,12 +72,13 @@ export class Slots {
 
   /**
    * Settles the execution's named promise: the first settlement wins, later ones are ignored. A settlement that
-   * arrives before the workflow waits is kept for the wait.
+   * arrives before the workflow waits is kept for the wait. Returns whether this settlement won.
    */
-  async resolvePromise(executionId: string, name: string, delivery: Delivery): Promise<void> {
+  async resolvePromise(executionId: string, name: string, delivery: Delivery): Promise<boolean> {
     for (let round = 0; ; round++) {
       const slotId = promiseIds.promiseSlot(executionId, name, round);
-      if ((await this.#deliverAt(executionId, slotId, delivery)) !== 'passed') return;
+      const result = await this.#deliverAt(executionId, slotId, delivery);
+      if (result !== 'passed') return result === 'delivered';
     }
   }
 

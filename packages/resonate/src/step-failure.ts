@@ -1,20 +1,27 @@
 import type { ErrorShape } from '@durable-runtime/core';
 
+/** How a step's leaf ends without a value: its last failure, or the execution's cancellation. */
+export type StepEnd =
+  | { readonly op: string; readonly s?: 1; readonly error: ErrorShape; readonly attempts: number }
+  | { readonly op: string; readonly s?: 1; readonly cancelled: true };
+
 /**
- * The last failure of a step, thrown by its leaf so that Resonate records the step's promise rejected with
- * `{ op, error, attempts }` (the SDK encodes `toJSON()`), and stops retrying it.
+ * The end of a step without a value, thrown by its leaf so that Resonate records the step's promise rejected with
+ * the {@link StepEnd} (the SDK encodes `toJSON()`), and stops retrying it.
  */
 export class StepFailure extends Error {
-  constructor(
-    readonly op: string,
-    readonly error: ErrorShape,
-    readonly attempts: number,
-  ) {
-    super(error.message);
+  /** The operation's name, as on every record (the first pass gets this error itself, not its decoded record). */
+  readonly op: string;
+  readonly s: 1 | undefined;
+
+  constructor(readonly end: StepEnd) {
+    super('error' in end ? end.error.message : 'cancelled');
     this.name = 'StepFailure';
+    this.op = end.op;
+    this.s = end.s;
   }
 
-  toJSON() {
-    return { op: this.op, error: this.error, attempts: this.attempts };
+  toJSON(): StepEnd {
+    return this.end;
   }
 }

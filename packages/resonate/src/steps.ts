@@ -1,77 +1,118 @@
-import { type AnyStep, type ErrorShape, isNonRetryable, toErrorShape } from '@durable-runtime/core';
+import { type AnyStep, type ErrorShape, retryDecision, toErrorShape } from '@durable-runtime/core';
 import { executeStepAttempt, type StepOutcome, type StepRequest } from '@durable-runtime/core/spi';
 import type { Info } from '@resonatehq/sdk/async';
-import type { LeafOptions } from './leaf-options.js';
-import { isRecorded, type OperationLog } from './operation-log.js';
-import { StepFailure } from './step-failure.js';
+import { fingerprint } from './fingerprint.js';
+import { isRecorded, type Matcher, type OperationLog, type Recorded } from './operation-log.js';
+import { pause } from './pause.js';
+import { type StepEnd, StepFailure } from './step-failure.js';
+import type { WorkflowHost } from './workflow-host.js';
+
+/** How a step was issued, as the engine context saw it. */
+export interface StepIssue {
+  /**
+   * No operation was in flight when the step was issued, and none had been alongside another one before: its
+   * position in the log is then decided by the code alone (see {@link stepMatcher}).
+   */
+  readonly sequential: boolean;
+  /** The workflow has not been told of a cancellation yet: a cancellation interrupts this step. */
+  readonly cancellable: boolean;
+}
+
+/** A step's end: its outcome, or the cancellation that interrupted it; `sequential` as recorded. */
+export type StepResult =
+  | { readonly kind: 'done'; readonly outcome: StepOutcome; readonly sequential: boolean }
+  | { readonly kind: 'cancelled'; readonly sequential: boolean };
 
 /**
- * Runs a step as one Resonate leaf (`ctx.run`) with core's retry policy mapped exactly ({@link StepRetryPolicy}):
- * the SDK retries a failed attempt in-process after the policy's delay; the leaf gives up (throws a
- * {@link StepFailure}, never retried) when the attempts ran out or the error is a `TerminalError` or a
- * `SerializationError`. Each attempt has core's per-attempt timeout.
+ * A step's record: its value, its operation name with the fingerprint of its arguments (`step:<name>#<hash>`), and
+ * `s: 1` when it was issued sequentially. Kept short: the SDK encodes every record in base64, and reads decode it.
+ */
+interface StepValue {
+  readonly value: unknown;
+  readonly s?: 1;
+}
+
+/**
+ * Runs a step as one Resonate leaf (`ctx.run`) that runs the attempts itself, with core's retry decision: the
+ * failed attempts are counted durably ({@link AttemptJournal}), so a crashed worker never consumes one and
+ * `info.attempt` counts failed attempts only; a delay of 0 retries at once. A cancellation of the execution
+ * (until the workflow has been told of one) aborts the attempt in flight through `info.signal`, or the backoff, and
+ * records the step as cancelled: its late result is discarded.
  */
 export async function runStep(
   log: OperationLog,
-  options: LeafOptions,
+  host: WorkflowHost,
   step: AnyStep,
   request: StepRequest,
   executionId: string,
-): Promise<StepOutcome> {
-  const op = `step:${request.stepName}#${fingerprint(request.args)}`;
-  const attempt = async (info: Info) => {
-    const stepInfo = { attempt: info.attempt, executionId, stepName: request.stepName };
+  issue: StepIssue,
+): Promise<StepResult> {
+  const name = `step:${request.stepName}`;
+  const op = `${name}#${fingerprint(request.args)}`;
+  const mark = issue.sequential ? ({ s: 1 } as const) : {};
+  const leaf = async (info: Info): Promise<StepValue> => {
+    const known = host.attempts.failed(executionId, info.id);
+    const past = 'then' in known ? await known : known;
+    let failed = past.failed;
+    const cancelSignal = issue.cancellable ? host.cancellation.acquire(executionId) : undefined;
     try {
-      return { value: await executeStepAttempt(step, request.args, stepInfo, request.timeoutMs) };
-    } catch (error) {
-      if (isNonRetryable(error) || info.attempt >= request.retry.maxAttempts) {
-        throw new StepFailure(op, toErrorShape(error), info.attempt);
+      if (past.error) {
+        // A worker crashed after recording a failure: the step ended then, or its backoff goes on.
+        if (past.retryAt === undefined) throw new StepFailure({ op, ...mark, error: past.error, attempts: failed });
+        await pause(past.retryAt - Date.now(), cancelSignal);
       }
-      throw error;
+      for (;;) {
+        // A closed runtime stands for a crashed worker: it starts no attempt and records nothing (the SDK would
+        // retry a throw); the worker that takes the execution over runs the step.
+        if (host.closed) return never();
+        if (cancelSignal?.aborted) throw new StepFailure({ op, ...mark, cancelled: true });
+        const attempt = { attempt: failed + 1, executionId, stepName: request.stepName };
+        const options = { timeoutMs: request.timeoutMs, cancelSignal, maxPayloadBytes: host.maxPayloadBytes };
+        try {
+          return { value: await executeStepAttempt(step, request.args, attempt, options), ...mark };
+        } catch (thrown) {
+          if (cancelSignal?.aborted || host.closed) continue;
+          failed++;
+          const decision = retryDecision(request.retry, failed, thrown);
+          const error = toErrorShape(thrown);
+          const retryAt = decision.retry ? { retryAt: Date.now() + decision.delayMs } : {};
+          await host.attempts.recordFailure(executionId, info.id, { failed, error, ...retryAt });
+          if (!decision.retry) throw new StepFailure({ op, ...mark, error, attempts: failed });
+          await pause(decision.delayMs, cancelSignal);
+        }
+      }
+    } finally {
+      if (cancelSignal) host.cancellation.release(executionId);
     }
   };
   try {
-    const { value } = await log.record(op, attempt, options.step(request.retry));
-    return { ok: true, value };
+    const recorded = await log.record(op, leaf, host.leafOptions.step, stepMatcher(name, op));
+    return { kind: 'done', outcome: { ok: true, value: recorded.value }, sequential: recorded.s === 1 };
   } catch (error) {
     if (!isRecorded(error)) throw error;
-    const { error: shape, attempts } = error as unknown as { error: ErrorShape; attempts: number };
-    return { ok: false, error: shape, attempts };
+    const end = error instanceof StepFailure ? error.end : (error as unknown as StepEnd);
+    const sequential = end.s === 1;
+    if ('cancelled' in end) return { kind: 'cancelled', sequential };
+    return { kind: 'done', outcome: { ok: false, error: end.error as ErrorShape, attempts: end.attempts }, sequential };
   }
 }
 
-/**
- * A short hash of a step's arguments, part of the step's name in the operation log: steps of one name run from
- * concurrent branches can take each other's positions on replay (Resonate numbers operations in the order they are
- * issued); with the arguments in the name, such a swap fails with a `NonDeterminismError` instead of handing a step
- * another step's result.
- */
-export function fingerprint(args: unknown): string {
-  const text = JSON.stringify(args) ?? '';
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return base36(4294967296 * (2097151 & h2) + (h1 >>> 0));
+/** A promise that never settles. */
+function never(): Promise<never> {
+  return new Promise<never>(() => undefined);
 }
 
-const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
-
 /**
- * `n.toString(36)` for an integer below 2^53, with exact integer steps: `Number.prototype.toString` with a radix
- * takes its general path for fractions, which cost about 0.65 µs here, twice the rest of the fingerprint.
+ * Which record a replay accepts for a step: one of the same name (rule 15: operations match by kind and name in
+ * order; a step's arguments may change between deploys). Only where the arguments differ and the record was not
+ * issued sequentially, the replay fails: concurrent branches can issue steps of one name in another order on replay
+ * (Resonate numbers operations in the order they are issued), and a step must never get another step's result.
+ * Records without `s` (also those of earlier versions of the adapter) match on the arguments too.
  */
-function base36(n: number): string {
-  let digits = '';
-  let rest = n;
-  do {
-    digits = DIGITS.charAt(rest % 36) + digits;
-    rest = Math.floor(rest / 36);
-  } while (rest > 0);
-  return digits;
+function stepMatcher(name: string, op: string): Matcher {
+  const prefix = `${name}#`;
+  return {
+    label: op,
+    matches: (found: Recorded & { s?: unknown }) => found.op === op || (found.s === 1 && found.op.startsWith(prefix)),
+  };
 }

@@ -1,4 +1,4 @@
-import type { AnyWorkflow } from '@durable-runtime/core';
+import { type AnyWorkflow, CancelledError } from '@durable-runtime/core';
 import { type ExecutionOutcome, executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
 import type { Context } from '@resonatehq/sdk/async';
 import { ResonateEngineContext } from './engine-context.js';
@@ -19,9 +19,16 @@ export interface WorkflowArgument {
 export function workflowFunction(definition: AnyWorkflow, host: WorkflowHost) {
   const run = async (ctx: Context, argument: WorkflowArgument | undefined): Promise<unknown> => {
     const engine = new ResonateEngineContext(ctx, host, definition.name, ctx.id);
+    // Read before the body runs: a store that does not answer aborts the pass (the SDK runs it again later).
+    const early = engine.cancelledBeforeStart();
+    const cancelledEarly = early === false ? false : await early;
     let outcome: ExecutionOutcome;
     try {
-      outcome = { status: 'completed', value: await executeWorkflow(definition, engine, argument?.input) };
+      if (cancelledEarly) throw new CancelledError();
+      outcome = {
+        status: 'completed',
+        value: await executeWorkflow(definition, engine, argument?.input, host.maxPayloadBytes),
+      };
     } catch (error) {
       outcome = failureOutcome(error);
     }

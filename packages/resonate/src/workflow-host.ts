@@ -1,5 +1,6 @@
 import type { Registry } from '@durable-runtime/core';
 import type { ExecutionRef, StartRequest } from '@durable-runtime/core/spi';
+import type { AttemptJournal } from './attempt-journal.js';
 import type { Cancellation } from './cancellation.js';
 import type { Children } from './children.js';
 import type { LeafOptions } from './leaf-options.js';
@@ -10,9 +11,14 @@ import type { StateJournal } from './state-journal.js';
 /** What a running workflow reaches of its runtime: the registry, the store and the emulated features. */
 export interface WorkflowHost {
   readonly registry: Registry;
+  /** The largest payload in bytes of JSON (checked by core). */
+  readonly maxPayloadBytes: number;
   readonly store: PromiseStore;
   readonly slots: Slots;
   readonly cancellation: Cancellation;
+  readonly attempts: AttemptJournal;
+  /** Whether the runtime was closed: its worker may no longer record anything (a crashed worker would not). */
+  readonly closed: boolean;
   readonly state: StateJournal;
   readonly children: Children;
   /**
@@ -24,6 +30,8 @@ export interface WorkflowHost {
   readonly leafOptions: LeafOptions;
   /** Starts an execution once (`delayMs` defers its first run); does nothing when the id exists. */
   startExecution(request: StartRequest, delayMs: number | undefined): Promise<void>;
+  /** Requests the cancellation of an execution (a child whose parent was cancelled); a no-op once it ended. */
+  cancelExecution(ref: ExecutionRef): Promise<void>;
   /**
    * Appends a message to a channel of an execution; rejects with `ExecutionNotFoundError` for an unknown one.
    * `nonce` identifies this send across retries.

@@ -13,4 +13,10 @@ runConformance({
     await runtime.close();
     return next;
   },
+  // A client-only runtime on the store of the closed runtime: no worker runs.
+  createClient: ({ registry }, closed) =>
+    createResonateRuntime(
+      { localStore: (closed as ResonateRuntime).localStore, worker: false, logLevel: 'error' },
+      registry,
+    ),
 });

@@ -110,6 +110,32 @@ const lateSleeper = defineWorkflow({
   },
 });
 
+/** Attempts seen per key; attempt 1 fails, later attempts wait for `releaseAttempt` and then fail too. */
+const attemptsSeen = new Map<string, number[]>();
+let releaseAttempt: () => void = () => undefined;
+const failing = defineStep('failing', async (args: { key: string }, info) => {
+  attemptsSeen.set(args.key, [...(attemptsSeen.get(args.key) ?? []), info.attempt]);
+  if (info.attempt > 1) {
+    await new Promise<void>((resolve) => {
+      releaseAttempt = resolve;
+    });
+  }
+  throw new Error(`attempt ${info.attempt} failed`);
+});
+
+/** A step with two attempts; the second one is waited for by the test. */
+const twoAttempts = defineWorkflow({
+  name: 'twoAttempts',
+  async run(ctx, input: { key: string; backoff: number }) {
+    try {
+      await ctx.run(failing, input, { retry: { maxAttempts: 2, initialInterval: input.backoff } });
+      return 'succeeded';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  },
+});
+
 /** Two chains of two steps in parallel; the first chain's first step is the slower one. */
 const chains = defineWorkflow({
   name: 'chains',
@@ -170,8 +196,9 @@ const registry = {
     childWorkflow,
     waitingParent,
     lateSleeper,
+    twoAttempts,
   ],
-  steps: [tally, pause, gate],
+  steps: [tally, pause, gate, failing],
 };
 
 let runtime: ResonateRuntime;
@@ -283,7 +310,7 @@ describe('resonate adapter (local mode)', () => {
     await expect(handle.result()).resolves.toEqual([1, 11]);
   });
 
-  test('cancel interrupts a parent waiting for its child; the child keeps its own life', async () => {
+  test('cancel interrupts a parent waiting for its child and cancels the child', async () => {
     const parentId = id('parent');
     const childId = `${parentId}-child`;
     const parent = await runtime.start(waitingParent, { childId }, { id: parentId });
@@ -294,8 +321,10 @@ describe('resonate adapter (local mode)', () => {
     const error = (await parent.result().catch((e: unknown) => e)) as WorkflowFailedError;
     expect(error.cause.name).toBe('CancelledError');
     expect(await parent.status()).toBe('cancelled');
-    await child.resolvePromise('release', 'free');
-    await expect(child.result()).resolves.toBe('free');
+    const childError = (await child.result().catch((e: unknown) => e)) as WorkflowFailedError;
+    expect(WorkflowFailedError.is(childError), String(childError)).toBe(true);
+    expect(childError.cause.name).toBe('CancelledError');
+    expect(await child.status()).toBe('cancelled');
   });
 
   test('a parent that calls a finished child gets its recorded outcome', async () => {
@@ -321,6 +350,46 @@ describe('resonate adapter (local mode)', () => {
   });
 });
 
+describe('step attempts (local mode)', () => {
+  test('a failed attempt stays counted across a restart: the budget holds, info.attempt goes on', async () => {
+    const key = id('failed-then-crash');
+    await runtime.start(twoAttempts, { key, backoff: 0 }, { id: key });
+    await vi.waitFor(() => expect(attemptsSeen.get(key)).toEqual([1, 2]));
+    await restart();
+    await vi.waitFor(() => expect(attemptsSeen.get(key)).toEqual([1, 2, 2]));
+    releaseAttempt();
+    await expect(runtime.handle(twoAttempts, key).result()).resolves.toBe(
+      "Step 'failing' failed after 2 attempts: Error: attempt 2 failed",
+    );
+    expect(attemptsSeen.get(key)).toEqual([1, 2, 2]);
+  });
+
+  test('a restart during the backoff keeps the retry time: the next attempt is not earlier', async () => {
+    const key = id('backoff-crash');
+    const failedAt = Date.now();
+    await runtime.start(twoAttempts, { key, backoff: 1_500 }, { id: key });
+    await vi.waitFor(() => expect(attemptsSeen.get(key)).toEqual([1]));
+    await restart();
+    await vi.waitFor(() => expect(attemptsSeen.get(key)).toEqual([1, 2]), { timeout: 5_000, interval: 20 });
+    expect(Date.now() - failedAt).toBeGreaterThanOrEqual(1_500);
+    releaseAttempt();
+    await expect(runtime.handle(twoAttempts, key).result()).resolves.toBe(
+      "Step 'failing' failed after 2 attempts: Error: attempt 2 failed",
+    );
+  });
+
+  test('a cancellation during the backoff between attempts interrupts the step at once', async () => {
+    const key = id('cancel-backoff');
+    const handle = await runtime.start(twoAttempts, { key, backoff: 3_600_000 }, { id: key });
+    await vi.waitFor(() => expect(attemptsSeen.get(key)).toEqual([1]));
+    const cancelled = Date.now();
+    await handle.cancel();
+    await expect(handle.result()).resolves.toBe('The execution was cancelled');
+    expect(Date.now() - cancelled).toBeLessThan(2_000);
+    expect(attemptsSeen.get(key)).toEqual([1]);
+  });
+});
+
 describe('client-only runtimes (worker: false)', () => {
   test('a client starts and observes executions that a worker on the same store runs', async () => {
     const client = await createResonateRuntime(
@@ -334,6 +403,27 @@ describe('client-only runtimes (worker: false)', () => {
       await handle.resolvePromise('go', 'from client');
       await expect(handle.result()).resolves.toMatchObject({ promised: 'from client', received: 'via client' });
       expect(await client.handle(fanOut, key).status()).toBe('completed');
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('a workflow the worker does not know', () => {
+  const ghost = defineWorkflow({ name: 'ghost', run: async () => 'boo' });
+
+  test('fails the execution at once with an error naming it (no task handed around forever)', async () => {
+    const client = await createResonateRuntime(
+      { localStore: runtime.localStore, worker: false, logLevel: 'error' },
+      { ...registry, workflows: [...registry.workflows, ghost] },
+    );
+    try {
+      const handle = await client.start(ghost, undefined, { id: id('ghost') });
+      const error = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
+      expect(WorkflowFailedError.is(error), String(error)).toBe(true);
+      expect(error.cause.name).toBe('ValidationError');
+      expect(error.cause.message).toContain("The workflow 'ghost' is not registered");
+      expect(await handle.status()).toBe('failed');
     } finally {
       await client.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fingerprint } from '../src/steps.js';
+import { fingerprint } from '../src/fingerprint.js';
 
 /**
  * Fingerprints as the adapter recorded them in operation names before they were computed without
