@@ -64,69 +64,112 @@ export interface AttemptOptions {
  * its timeout fails with a `TimeoutError` (retryable) and one of a cancelled execution with a `CancelledError`, at
  * once, while `info.signal` tells the step to stop. Runs in the worker, never inside a workflow sandbox.
  */
-export async function executeStepAttempt(
+export function executeStepAttempt(
   step: AnyStep,
   args: unknown,
   attempt: AttemptInfo,
   options: AttemptOptions = {},
 ): Promise<unknown> {
-  const controller = new AbortController();
-  const info: StepInfo = { ...attempt, signal: controller.signal };
-  const stop = new AttemptStop(controller, info, options);
-  let result: unknown;
+  const signal = new AttemptSignal();
+  const info = attemptInfo(attempt, signal);
+  const { timeoutMs, cancelSignal } = options;
+  const run = () => step.fn(args, info);
+  const work =
+    timeoutMs === undefined && cancelSignal === undefined
+      ? Promise.resolve().then(run)
+      : stoppable(run, signal, info, timeoutMs, cancelSignal);
+  return work.then((result) => checkedResult(step, result, options.maxPayloadBytes));
+}
+
+function checkedResult(step: AnyStep, result: unknown, maxPayloadBytes: number | undefined): unknown {
   try {
-    const work = Promise.resolve().then(() => step.fn(args, info));
-    result = await stop.race(work);
-  } finally {
-    stop.dispose();
-  }
-  const where = `result of step '${step.name}'`;
-  try {
-    return toPayload(result, where, options.maxPayloadBytes);
+    return toPayload(result, `result of step '${step.name}'`, maxPayloadBytes);
   } catch (error) {
     if (SerializationError.is(error) || PayloadTooLargeError.is(error)) throw error;
     throw new SerializationError(String(error));
   }
 }
 
-/** What ends an attempt early, its timeout or the execution's cancellation: aborts the step's signal and rejects. */
-class AttemptStop {
-  #timer: unknown;
-  #onCancel: (() => void) | undefined;
-  readonly #stopped: Promise<never> | undefined;
+/**
+ * The attempt's `info.signal`, made only when the step reads it (most never do): an `AbortController` per attempt
+ * would cost every step of every execution.
+ */
+class AttemptSignal {
+  #controller: AbortController | undefined;
+  #reason: Error | undefined;
 
-  constructor(
-    controller: AbortController,
-    info: StepInfo,
-    private readonly options: AttemptOptions,
-  ) {
-    const { timeoutMs, cancelSignal } = options;
-    if (timeoutMs === undefined && cancelSignal === undefined) return;
-    this.#stopped = new Promise<never>((_, reject) => {
-      const abort = (error: Error) => {
-        controller.abort(error);
-        reject(error);
-      };
-      if (timeoutMs !== undefined) {
-        const message = `Step '${info.stepName}' attempt ${info.attempt} timed out after ${timeoutMs}ms`;
-        this.#timer = timers().setTimeout(() => abort(new TimeoutError(message)), timeoutMs);
-      }
-      if (cancelSignal) {
-        this.#onCancel = () => abort(new CancelledError());
-        if (cancelSignal.aborted) this.#onCancel();
-        else cancelSignal.addEventListener('abort', this.#onCancel, { once: true });
-      }
-    });
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#reason) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
   }
 
-  race<T>(work: Promise<T>): Promise<T> {
-    return this.#stopped ? Promise.race([work, this.#stopped]) : work;
+  abort(reason: Error): void {
+    this.#reason ??= reason;
+    this.#controller?.abort(reason);
   }
+}
 
-  dispose(): void {
-    if (this.#timer !== undefined) timers().clearTimeout(this.#timer);
-    if (this.#onCancel) this.options.cancelSignal?.removeEventListener('abort', this.#onCancel);
-  }
+function attemptInfo(attempt: AttemptInfo, signal: AttemptSignal): StepInfo {
+  return {
+    attempt: attempt.attempt,
+    executionId: attempt.executionId,
+    stepName: attempt.stepName,
+    get signal() {
+      return signal.signal;
+    },
+  };
+}
+
+/**
+ * Runs the attempt in one promise that whichever comes first settles: the step, its timeout (a `TimeoutError`) or
+ * the execution's cancellation (a `CancelledError`, at once); the last two also abort the step's signal.
+ */
+function stoppable(
+  run: () => unknown,
+  signal: AttemptSignal,
+  info: StepInfo,
+  timeoutMs: number | undefined,
+  cancelSignal: AbortSignal | undefined,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let timer: unknown;
+    const finish = () => {
+      settled = true;
+      if (timer !== undefined) timers().clearTimeout(timer);
+      cancelSignal?.removeEventListener('abort', onCancel);
+    };
+    const stop = (error: Error) => {
+      if (settled) return;
+      finish();
+      signal.abort(error);
+      reject(error);
+    };
+    const onCancel = () => stop(new CancelledError());
+    if (cancelSignal?.aborted) return onCancel();
+    cancelSignal?.addEventListener('abort', onCancel, { once: true });
+    if (timeoutMs !== undefined) {
+      const message = `Step '${info.stepName}' attempt ${info.attempt} timed out after ${timeoutMs}ms`;
+      timer = timers().setTimeout(() => stop(new TimeoutError(message)), timeoutMs);
+    }
+    Promise.resolve()
+      .then(run)
+      .then(
+        (value) => {
+          if (settled) return;
+          finish();
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          finish();
+          reject(error);
+        },
+      );
+  });
 }
 
 const timers = () => globalThis as unknown as TimerGlobals;
