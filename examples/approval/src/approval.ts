@@ -1,4 +1,4 @@
-import { defineStep, defineWorkflow, TimeoutError } from '@durable-runtime/core';
+import { type DurableContext, defineStep, defineWorkflow } from '@durable-runtime/core';
 import { z } from 'zod';
 
 /** What a person decides. Delivered with `handle.resolvePromise('decision', decision)`. */
@@ -33,6 +33,11 @@ export const DESK_CHANNEL = 'events';
 export const issueRefund = defineStep('issueRefund', (args: { requestId: string; amountCents: number }) => ({
   refundId: `rf_${args.requestId}`,
   amountCents: args.amountCents,
+}));
+
+/** Reminds the desk that a request is waiting (a stand-in for a chat message). */
+export const remindApprovers = defineStep('remindApprovers', (args: { requestId: string; title: string }) => ({
+  sent: `reminder: ${args.requestId} (${args.title}) is waiting for a decision`,
 }));
 
 /** Tells the requester how it went (a stand-in for e-mail). */
@@ -87,8 +92,9 @@ export interface ApprovalResult {
 
 /**
  * One refund request waiting for a person: it registers with the desk, waits on the durable promise `decision`
- * (resolved from outside, by the CLI), and refunds when approved. Without a decision before the deadline it expires.
- * The state `status`, `request` and `decision` are readable from outside at any time.
+ * (resolved from outside, by the CLI), and refunds when approved. The decision races two durable timers: halfway to
+ * the deadline the approvers get a reminder, and at the deadline the request expires. The state `status`,
+ * `request`, `reminded` and `decision` are readable from outside at any time.
  */
 export const approval = defineWorkflow({
   name: 'approval',
@@ -105,16 +111,9 @@ export const approval = defineWorkflow({
     await ctx.state.set('status', 'pending');
     await ctx.send({ workflow: approvalDesk, id: input.desk }, DESK_CHANNEL, { type: 'opened', request });
 
-    let decision: Decision;
-    let status: ApprovalResult['status'];
-    try {
-      decision = Decision.parse(await ctx.promise('decision', { timeout: input.timeoutMs }));
-      status = decision.approved ? 'approved' : 'rejected';
-    } catch (error) {
-      if (!TimeoutError.is(error)) throw error;
-      decision = { approved: false, by: 'deadline', note: 'no decision in time' };
-      status = 'expired';
-    }
+    const decided = await decisionBefore(ctx, request, input.timeoutMs);
+    const decision = decided ?? { approved: false, by: 'deadline', note: 'no decision in time' };
+    const status: ApprovalResult['status'] = decided ? (decided.approved ? 'approved' : 'rejected') : 'expired';
     await ctx.state.set('decision', decision);
 
     const result: ApprovalResult = { status, decidedBy: decision.by, note: decision.note };
@@ -134,4 +133,27 @@ export const approval = defineWorkflow({
   },
 });
 
-export const registry = { workflows: [approval, approvalDesk], steps: [issueRefund, notifyRequester] };
+/**
+ * The decision, or `undefined` when the deadline passed first: `Promise.race` of the durable promise against a
+ * reminder timer (halfway), then against the deadline timer. The losing timer is abandoned, not awaited.
+ */
+async function decisionBefore(
+  ctx: DurableContext,
+  request: PendingApproval,
+  timeoutMs: number,
+): Promise<Decision | undefined> {
+  const decision = ctx.promise<unknown>('decision').then((value) => Decision.parse(value));
+  const halfway = Math.floor(timeoutMs / 2);
+  const early = await Promise.race([decision, ctx.sleep(halfway).then(() => REMIND)]);
+  if (early !== REMIND) return early;
+  await ctx.run(remindApprovers, { requestId: request.id, title: request.title });
+  await ctx.state.set('reminded', true);
+  return Promise.race([decision, ctx.sleep(timeoutMs - halfway).then(() => undefined)]);
+}
+
+const REMIND = 'remind' as const;
+
+export const registry = {
+  workflows: [approval, approvalDesk],
+  steps: [issueRefund, notifyRequester, remindApprovers],
+};

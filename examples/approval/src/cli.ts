@@ -1,4 +1,10 @@
-import { type Duration, ExecutionNotFoundError, parseDuration, type Runtime } from '@durable-runtime/core';
+import {
+  type Duration,
+  ExecutionEndedError,
+  ExecutionNotFoundError,
+  parseDuration,
+  type Runtime,
+} from '@durable-runtime/core';
 import { type ApprovalStatus, approval, approvalDesk, DESK_CHANNEL, type PendingApproval } from './approval.js';
 
 /** Where the CLI acts: a runtime on the configured engine, the desk's execution id, and who is at the keyboard. */
@@ -39,8 +45,15 @@ export async function listPending(cli: Cli): Promise<PendingApproval[]> {
 export async function decide(cli: Cli, id: string, approved: boolean, note = ''): Promise<ApprovalStatus> {
   const handle = cli.runtime.handle(approval, id);
   const status = (await handle.getState<ApprovalStatus>('status')) ?? 'pending';
-  if (status === 'pending') await handle.resolvePromise('decision', { approved, by: cli.user, note });
-  return status;
+  if (status !== 'pending') return status;
+  try {
+    await handle.resolvePromise('decision', { approved, by: cli.user, note });
+    return status;
+  } catch (error) {
+    // It ended between the read and the decision (its deadline passed): say how.
+    if (!ExecutionEndedError.is(error)) throw error;
+    return (await handle.getState<ApprovalStatus>('status')) ?? 'expired';
+  }
 }
 
 /** Ends the desk's execution (its list is kept in its state). */

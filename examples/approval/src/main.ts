@@ -39,8 +39,10 @@ export async function runApprovalDemo(env: NodeJS.ProcessEnv = process.env, log 
     await runCommand(cli, ['list']);
     const lateDecision = await decide(cli, late, true, 'too late');
     log(`[${runtime.backend}] approving ${late} now changes nothing: it is ${lateDecision}`);
+    // The reminder timer fired halfway for the request nobody decided; the others were decided before it.
+    const reminded = await Promise.all([kettle, late].map((id) => runtime.handle(approval, id).getState('reminded')));
     await closeDesk(cli);
-    return { ids: { kettle, mind, late }, results, pendingAtFirst, pendingAtEnd, lateDecision };
+    return { ids: { kettle, mind, late }, results, pendingAtFirst, pendingAtEnd, lateDecision, reminded };
   } finally {
     await runtime.close();
   }

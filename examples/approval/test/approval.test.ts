@@ -22,6 +22,7 @@ onEachBackend((engine) => {
       [late]: { status: 'expired', decidedBy: 'deadline', note: 'no decision in time' },
     });
     expect(demo.lateDecision).toBe('expired');
+    expect(demo.reminded).toEqual([undefined, true]);
     expect(lines).toContain('3 pending');
     expect(lines).toContain(`${kettle}: approved by grace`);
     expect(lines).toContain('0 pending');

@@ -1,5 +1,5 @@
 import { createRuntime, defineStep, defineWorkflow, ValidationError, WorkflowFailedError } from '@durable-runtime/core';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { createInMemoryStore, createMemoryRuntime, VirtualClock } from '../src/index.js';
 
 const calls: string[] = [];
@@ -75,7 +75,7 @@ describe('memory engine', () => {
     const store = createInMemoryStore();
     const first = createMemoryRuntime(registry, { store });
     await first.start(pipeline, { id: 'p1' }, { id: 'p1' });
-    while (!calls.includes('p1:b#1')) await new Promise((resolve) => setTimeout(resolve, 1));
+    await vi.waitFor(() => expect(calls).toContain('p1:b#1'), { timeout: 10_000, interval: 1 });
     first.crash();
     releaseSlowStep?.();
     const second = createMemoryRuntime(registry, { store });
@@ -100,9 +100,10 @@ describe('memory engine', () => {
     const store = createInMemoryStore();
     const third = createMemoryRuntime(registry, { store });
     await third.start(pipeline, { id: 'x' }, { id: 'diverge-2' });
-    while (!store.read('diverge-2')?.journal.some((entry) => entry.name === 'slow')) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    await vi.waitFor(() => expect(store.read('diverge-2')?.journal.some((entry) => entry.name === 'slow')).toBe(true), {
+      timeout: 10_000,
+      interval: 1,
+    });
     third.crash();
     releaseSlowStep?.();
     const reordered = defineWorkflow({
@@ -148,14 +149,19 @@ describe('memory engine', () => {
     expect(runtime.engine.store.ids()).toEqual([]);
   });
 
-  test('every stored record is JSON (nothing shared with the engine)', async () => {
+  test('nothing is shared with the caller: changing what went in or came out changes nothing stored', async () => {
     const runtime = createMemoryRuntime(registry);
-    const handle = await runtime.start(branching, {}, { id: 'json' });
-    await handle.resolvePromise('go', { nested: ['value'] });
+    const handle = await runtime.start(branching, {}, { id: 'unshared' });
+    const value = { nested: ['value'] };
+    await handle.resolvePromise('go', value);
+    value.nested.push('changed after the call');
     await handle.result();
-    const record = runtime.engine.store.read('json');
+    const state = (await handle.getState()) as Record<string, unknown>;
+    state.added = 'by the caller';
+    expect(await handle.getState()).toEqual({});
+    const record = runtime.engine.store.read('unshared');
     expect(record?.journal.map((entry) => entry.kind)).toEqual(['step', 'promise']);
-    expect(record).toEqual(JSON.parse(JSON.stringify(record)));
+    expect(record?.promises.go).toEqual({ kind: 'value', value: { nested: ['value'] } });
   });
 });
 
