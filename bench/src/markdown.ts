@@ -35,6 +35,24 @@ function summaryTable(run: RunResult): string {
   ].join('\n');
 }
 
+/** The table of the repository's README: every ratio of medians, one column per engine and pair. */
+export function compactTable(run: RunResult): string {
+  const columns = run.engines.flatMap((engine) =>
+    [...new Set((engine.ratios ?? []).map((r) => r.pair))].map((pair) => ({ engine, pair })),
+  );
+  const header = columns.map(({ engine, pair }) =>
+    pair.startsWith(`${engine.engine} `) ? pair : `${engine.engine} ${pair}`,
+  );
+  const rows = WORKLOADS.map((workload) => {
+    const cells = columns.map(({ engine, pair }) => {
+      const found = engine.ratios?.find((r) => r.workload === workload.key && r.pair === pair);
+      return found ? found.median.toFixed(2) : '–';
+    });
+    return `| ${workload.title} | ${cells.join(' | ')} |`;
+  });
+  return [`| workload | ${header.join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`, ...rows].join('\n');
+}
+
 /** `1.04 [0.98, 1.09]`: the ratio of medians and its 95% interval. */
 function ratioCell({ median, interval }: Ratio): string {
   const two = (value: number) => value.toFixed(2);

@@ -27,23 +27,25 @@ export function addResult(results: ConformanceResults, fullName: string, state: 
   else counts.passed++;
 }
 
-/** The Markdown matrix: one row per group, one column per backend. */
-export function renderMatrix(results: ConformanceResults): string {
+/** The matrix as a Markdown table: one row per group, one column per backend, and the totals. */
+export function matrixTable(results: ConformanceResults): string {
   const backends = Object.keys(results).sort();
   const header = `| group | ${backends.join(' | ')} |`;
   const rule = `|---|${backends.map(() => '---').join('|')}|`;
   const rows = GROUPS.map((group) => `| ${group} | ${backends.map((b) => cell(results[b]?.[group])).join(' | ')} |`);
   const totals = `| **total** | ${backends.map((b) => cell(total(results[b] ?? {}))).join(' | ')} |`;
+  return [header, rule, ...rows, totals].join('\n');
+}
+
+/** RESULTS.md: the matrix with what its cells mean. */
+export function renderMatrix(results: ConformanceResults): string {
   return [
     '# Conformance results',
     '',
     'Produced by `pnpm conformance:report`. A cell counts passed tests; "unsupported" means the backend does not',
     'declare the feature and the suite checked that it fails with `UnsupportedFeatureError`.',
     '',
-    header,
-    rule,
-    ...rows,
-    totals,
+    matrixTable(results),
     '',
   ].join('\n');
 }
