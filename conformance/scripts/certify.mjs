@@ -1,5 +1,5 @@
 // `pnpm certify [--kills N] [--backend NAME]`: runs the crash campaign of every backend that has one
-// (packages/*/test/campaign.test.ts), or of the one named, with N random worker kills (default 100), and writes the
+// (in packages/*/test/crash.test.ts), or of the one named, with N random worker kills (default 100), and writes the
 // figures to conformance/certification/<backend>.json and conformance/CERTIFICATION.md (from every backend's
 // figures there). Engines are started by each backend's test file.
 import { spawnSync } from 'node:child_process';
@@ -21,15 +21,15 @@ const backendFlag = process.argv.indexOf('--backend');
 const only = backendFlag === -1 ? undefined : process.argv[backendFlag + 1];
 const files = readdirSync(join(root, 'packages'))
   .filter((name) => only === undefined || name === only)
-  .map((name) => join('packages', name, 'test', 'campaign.test.ts'))
+  .map((name) => join('packages', name, 'test', 'crash.test.ts'))
   .filter((file) => existsSync(join(root, file)));
 if (files.length === 0) {
-  console.error(`certify: no crash campaign for ${only ?? 'any backend'} (packages/<backend>/test/campaign.test.ts)`);
+  console.error(`certify: no crash campaign for ${only ?? 'any backend'} (packages/<backend>/test/crash.test.ts)`);
   process.exit(2);
 }
 for (const file of files) rmSync(join(out, `${file.split('/')[1]}.json`), { force: true });
 console.log(`certify: ${kills} kills per backend: ${files.join(', ')}`);
-const result = spawnSync('pnpm', ['exec', 'vitest', 'run', ...files, '--testTimeout=3600000'], {
+const result = spawnSync('pnpm', ['exec', 'vitest', 'run', ...files, '-t', 'crash campaign', '--testTimeout=3600000'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, DURABLE_CAMPAIGN_KILLS: String(kills), DURABLE_CERTIFY_OUT: out },

@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ExecutionHandle, type Runtime, WorkflowFailedError } from '@durable-runtime/core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ExecutionHandle, WorkflowFailedError } from '@durable-runtime/core';
+import { describe, expect, test } from 'vitest';
 import { campaign } from './crash-fixtures.js';
 import type { CrashSink } from './crash-probe.js';
-import { fileSink } from './file-sink.js';
+import { useCrashWorkers } from './crash-workers.js';
 import type { CrashCertificationOptions } from './run-crash-certification.js';
-import { WorkerProcess } from './worker-process.js';
 
 /** Options of {@link runCrashCampaign}: those of the certification, and the campaign's size. */
 export interface CrashCampaignOptions extends CrashCertificationOptions {
@@ -48,30 +46,7 @@ const STEPS = 6;
 export function runCrashCampaign(options: CrashCampaignOptions): void {
   const kills = options.kills ?? Number(process.env.DURABLE_CAMPAIGN_KILLS ?? 10);
   describe(`crash campaign: ${options.name}`, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'durable-campaign-'));
-    const sink = fileSink(dir);
-    const workers: WorkerProcess[] = [];
-    let client: Runtime;
-
-    const startWorker = async () => {
-      const worker = await WorkerProcess.start(
-        options.workerModule,
-        { ...options.env(), DURABLE_CRASH_DIR: dir },
-        { nodeArgs: options.nodeArgs ?? [], readyTimeoutMs: options.readyTimeoutMs ?? 60_000 },
-      );
-      workers.push(worker);
-      return worker;
-    };
-
-    beforeAll(async () => {
-      client = await options.createClient();
-    });
-
-    afterAll(async () => {
-      await Promise.all(workers.map((worker) => worker.kill('SIGTERM')));
-      await client?.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const crash = useCrashWorkers(options, 'durable-campaign-');
 
     test(`${kills} random worker kills: nothing lost, no recorded step re-run, no attempt used by a crash`, async () => {
       const started = Date.now();
@@ -82,16 +57,17 @@ export function runCrashCampaign(options: CrashCampaignOptions): void {
         const running = await Promise.all(handles.map((handle) => handle.status()));
         for (let missing = inFlight - running.filter((s) => s === 'running').length; missing > 0; missing--) {
           const id = `campaign-${runTag}-${handles.length}`;
-          handles.push(await client.start(campaign, { steps: STEPS, holdMs: 20 + (handles.length % 5) * 40 }, { id }));
+          const input = { steps: STEPS, holdMs: 20 + (handles.length % 5) * 40 };
+          handles.push(await crash.client().start(campaign, input, { id }));
         }
       };
-      let worker = await startWorker();
+      let worker = await crash.startWorker();
       try {
         for (let kill = 0; kill < kills; kill++) {
           await topUp();
           await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 1200));
           await worker.kill('SIGKILL');
-          worker = await startWorker();
+          worker = await crash.startWorker();
         }
         const outcomes = await Promise.all(
           handles.map((handle) =>
@@ -101,7 +77,7 @@ export function runCrashCampaign(options: CrashCampaignOptions): void {
             ),
           ),
         );
-        const figures = countFigures(options.name, kills, handles, outcomes, sink, Date.now() - started);
+        const figures = countFigures(options.name, kills, handles, outcomes, crash.sink, Date.now() - started);
         writeFigures(figures);
         expect(figures).toMatchObject({
           lost: 0,
@@ -111,8 +87,7 @@ export function runCrashCampaign(options: CrashCampaignOptions): void {
           attemptsConsumedByCrashes: 0,
         });
       } catch (error) {
-        const logs = workers.slice(-3).map((w, i) => `--- worker (pid ${w.pid}) #${i} ---\n${w.log()}`);
-        throw new Error(`${String(error)}\n${logs.join('\n')}`, { cause: error });
+        throw new Error(`${String(error)}\n${crash.logs(3)}`, { cause: error });
       }
     });
   });

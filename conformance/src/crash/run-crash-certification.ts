@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Runtime } from '@durable-runtime/core';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { crashable } from './crash-fixtures.js';
-import { fileSink } from './file-sink.js';
-import { WorkerProcess } from './worker-process.js';
+import { useCrashWorkers } from './crash-workers.js';
 
 /** Options of {@link runCrashCertification}. */
 export interface CrashCertificationOptions {
@@ -30,40 +26,18 @@ export interface CrashCertificationOptions {
  */
 export function runCrashCertification(options: CrashCertificationOptions): void {
   describe(`crash certification: ${options.name}`, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'durable-crash-'));
-    const sink = fileSink(dir);
-    const workers: WorkerProcess[] = [];
-    let client: Runtime;
-
-    const startWorker = async () => {
-      const worker = await WorkerProcess.start(
-        options.workerModule,
-        { ...options.env(), DURABLE_CRASH_DIR: dir },
-        { nodeArgs: options.nodeArgs ?? [], readyTimeoutMs: options.readyTimeoutMs ?? 60_000 },
-      );
-      workers.push(worker);
-      return worker;
-    };
-
-    beforeAll(async () => {
-      client = await options.createClient();
-    });
-
-    afterAll(async () => {
-      await Promise.all(workers.map((worker) => worker.kill('SIGTERM')));
-      await client?.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const crash = useCrashWorkers(options, 'durable-crash-');
 
     test('a worker killed mid-step is replaced; recorded steps do not run again; nothing is lost', async () => {
+      const { sink } = crash;
       const id = `crash-${Date.now().toString(36)}`;
-      const first = await startWorker();
-      const handle = await client.start(crashable, {}, { id });
+      const first = await crash.startWorker();
+      const handle = await crash.client().start(crashable, {}, { id });
       try {
         await vi.waitFor(() => expect(sink.count(id, 'crashB')).toBe(1), { timeout: 30_000, interval: 25 });
         await first.kill('SIGKILL');
         expect(sink.count(id, 'crashA')).toBe(1);
-        await startWorker();
+        await crash.startWorker();
         const result = await Promise.race([
           handle.result(),
           new Promise((_, reject) =>
@@ -76,8 +50,7 @@ export function runCrashCertification(options: CrashCertificationOptions): void 
         expect(sink.count(id, 'crashC')).toBe(1);
         expect(await handle.getState('after')).toBe('a');
       } catch (error) {
-        const logs = workers.map((worker, i) => `--- worker ${i + 1} (pid ${worker.pid}) ---\n${worker.log()}`);
-        throw new Error(`${String(error)}\n${logs.join('\n')}`, { cause: error });
+        throw new Error(`${String(error)}\n${crash.logs()}`, { cause: error });
       }
     });
   });

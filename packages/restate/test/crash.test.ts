@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { crashRegistry, runCrashCertification } from '@durable-runtime/conformance/crash';
+import {
+  type CrashCertificationOptions,
+  crashRegistry,
+  runCrashCampaign,
+  runCrashCertification,
+} from '@durable-runtime/conformance/crash';
 import { createRestateRuntime } from '@durable-runtime/restate';
 import { freePorts, type RestateTestServer, startRestateServer } from '@durable-runtime/restate/testing';
 import { afterAll, beforeAll } from 'vitest';
@@ -21,7 +26,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-runCrashCertification({
+const crash: CrashCertificationOptions = {
   name: 'restate',
   workerModule: fileURLToPath(new URL('./crash-worker.mjs', import.meta.url)),
   env: () => ({
@@ -33,4 +38,8 @@ runCrashCertification({
   // This process serves no endpoint: the steps must run in the worker processes the harness starts and kills.
   createClient: () =>
     createRestateRuntime({ ingressUrl: server.ingressUrl, adminUrl: server.adminUrl, worker: false }, crashRegistry),
-});
+};
+
+runCrashCertification(crash);
+// Random kills at any moment: DURABLE_CAMPAIGN_KILLS (10 by default; `pnpm certify` runs 100).
+runCrashCampaign(crash);

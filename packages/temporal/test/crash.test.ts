@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { crashRegistry, runCrashCertification } from '@durable-runtime/conformance/crash';
+import {
+  type CrashCertificationOptions,
+  crashRegistry,
+  runCrashCampaign,
+  runCrashCertification,
+} from '@durable-runtime/conformance/crash';
 import { createTemporalRuntime } from '@durable-runtime/temporal';
 import { startTemporalDevServer, type TemporalDevServer } from '@durable-runtime/temporal/testing';
 import { afterAll, beforeAll } from 'vitest';
@@ -19,10 +24,14 @@ afterAll(async () => {
 
 const taskQueue = 'crash-certification';
 
-runCrashCertification({
+const crash: CrashCertificationOptions = {
   name: 'temporal',
   workerModule: fileURLToPath(new URL('./crash-worker.mjs', import.meta.url)),
   env: () => ({ DURABLE_BACKEND: 'temporal', TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue }),
   // This process runs no worker: the steps must run in the worker processes the harness starts and kills.
   createClient: () => createTemporalRuntime({ address: server.address, taskQueue, worker: false }, crashRegistry),
-});
+};
+
+runCrashCertification(crash);
+// Random kills at any moment: DURABLE_CAMPAIGN_KILLS (10 by default; `pnpm certify` runs 100).
+runCrashCampaign(crash);
