@@ -12,6 +12,7 @@ import { AdminClient } from './admin-client.js';
 import { RestateEngineClient } from './client.js';
 import { EndpointServer } from './endpoint-server.js';
 import { IngressClient } from './ingress-client.js';
+import { Introspection } from './introspection.js';
 import { loggerAt } from './logger.js';
 import {
   optionsFromConfig,
@@ -54,7 +55,8 @@ export async function createRestateRuntime(
 ): Promise<RestateRuntime> {
   const checked = createRegistry(registry);
   const { client, endpointPort } = await createRestateEngine(options, checked);
-  return Object.assign(createRuntimeFromClient(client, checked), { endpointPort });
+  const runtime = createRuntimeFromClient(client, checked, { maxPayloadBytes: options.maxPayloadBytes });
+  return Object.assign(runtime, { endpointPort });
 }
 
 /**
@@ -66,16 +68,19 @@ export async function createRestateEngine(
   registry: Registry,
 ): Promise<{ client: EngineClient; endpointPort: number | undefined }> {
   const options = resolveOptions(input);
-  const ingress = new IngressClient(options.ingressUrl, serviceNames(options.servicePrefix));
-  const services = createServices(registry, options, (executionId) => ingress.runExists(executionId));
-  const admin = new AdminClient(options.adminUrl);
+  const { ingressUrl, requestTimeoutMs } = options;
+  const names = serviceNames(options.servicePrefix);
+  const ingress = new IngressClient(ingressUrl, names, requestTimeoutMs);
+  const admin = new AdminClient(options.adminUrl, requestTimeoutMs);
+  const services = createServices(registry, options, (executionId) => ingress.runExists(executionId), admin);
   let closing: Promise<void> | undefined;
   const server = options.worker ? await serve(options, services, admin, () => closing !== undefined) : undefined;
   const close = () => {
     closing ??= server ? server.close() : Promise.resolve();
     return closing;
   };
-  const client = new RestateEngineClient(ingress, admin, close);
+  const introspection = new Introspection(admin, names.workflow);
+  const client = new RestateEngineClient({ ingress, admin, introspection, ingressUrl, requestTimeoutMs }, close);
   return { client, endpointPort: server?.port };
 }
 
@@ -89,14 +94,24 @@ async function serve(
     .endpoint()
     .bind(services.workflow)
     .bind(services.mailbox)
+    .bind(services.step)
     .setLogger(loggerAt(options.logLevel, closed));
   if (options.identityKeys.length > 0) endpoint.withIdentityV1(...options.identityKeys);
-  const server = await EndpointServer.listen(endpoint, options.endpointHost, options.endpointPort);
+  const server = await EndpointServer.listen(endpoint, options.endpointHost, options.endpointPort).catch(
+    (error: unknown) => {
+      throw new ConfigError(
+        `Cannot serve the Restate endpoint on ${options.endpointHost}:${options.endpointPort} (endpointPort, RESTATE_ENDPOINT_PORT; endpointHost, RESTATE_ENDPOINT_HOST): ${(error as Error).message}`,
+        { cause: error },
+      );
+    },
+  );
   try {
     await admin.register(options.endpointUrl ?? `http://${urlHost(server.host)}:${server.port}`);
     // Invocations interrupted by a previous endpoint's end wait for their next retry: run them now. Best effort (a
     // server that just started cannot answer queries yet, and then has nothing to resume).
-    await admin.resumeBackingOff([services.names.workflow, services.names.mailbox]).catch(() => undefined);
+    await admin
+      .resumeBackingOff([services.names.workflow, services.names.mailbox, services.names.step])
+      .catch(() => undefined);
   } catch (error) {
     await server.close();
     throw error;

@@ -1,4 +1,10 @@
-import { CancelledError, ExecutionNotFoundError, type Registry, ValidationError } from '@durable-runtime/core';
+import {
+  CancelledError,
+  ExecutionEndedError,
+  ExecutionNotFoundError,
+  idOwnedByOtherWorkflow,
+  type Registry,
+} from '@durable-runtime/core';
 import type {
   EngineContext,
   ExecutionOutcome,
@@ -11,6 +17,8 @@ import type {
 } from '@durable-runtime/core/spi';
 import * as restate from '@restatedev/restate-sdk';
 import { AwaitDriver } from './await-driver.js';
+import type { CancellationWatch } from './cancellation-watch.js';
+import { ChannelReader } from './channel-reader.js';
 import { describeExecution, nextUnrecordedWait, type RunExists, UNRECORDED_WAIT } from './execution-record.js';
 import { outcomeOfFailure } from './failures.js';
 import {
@@ -25,13 +33,15 @@ import {
   type StoredValue,
   stateKey,
 } from './protocol.js';
-import { runStep } from './step-runner.js';
+import { InFlightAttempts, runStep } from './step-runner.js';
 
 /** What the context needs besides the Restate context. */
 export interface ContextDependencies {
   readonly registry: Registry;
   readonly names: ServiceNames;
   readonly runExists: RunExists;
+  readonly maxPayloadBytes: number;
+  readonly cancellations: CancellationWatch;
 }
 
 /**
@@ -41,28 +51,38 @@ export interface ContextDependencies {
  * Every Restate promise is awaited through an {@link AwaitDriver}, so that workflow code may wait for several operations
  * at once (`Promise.all`).
  *
- * Cancellation: Restate interrupts the pending waits once, with its `CancelledError`. The context remembers it, so that
- * every later sleep, promise or receive is interrupted too, as the spec requires. The flag is rebuilt identically on
- * replay (the cancellation is in the journal).
+ * Cancellation: Restate interrupts the pending waits once, with its `CancelledError`; the step attempts in flight are
+ * told through their `info.signal`. The context remembers it, so that every later sleep, promise, receive or call is
+ * interrupted too, as the spec requires, while steps, state, sends and fire-and-forget starts still work
+ * (compensation). The flag is rebuilt identically on replay (the cancellation is in the journal).
  */
 export class RestateEngineContext implements EngineContext {
   readonly #driver = new AwaitDriver();
+  readonly #attempts: InFlightAttempts;
   #cancelled = false;
-  /** Next message sequence number per channel: rebuilt on replay, since receives replay identically. */
-  #cursors: Map<string, number> | undefined;
+  /** The receives of each channel, with its next message's sequence number: rebuilt identically on replay. */
+  #readers: Map<string, ChannelReader> | undefined;
 
   constructor(
     private readonly ctx: restate.WorkflowContext,
     readonly workflowName: string,
     private readonly dependencies: ContextDependencies,
-  ) {}
+  ) {
+    this.#attempts = new InFlightAttempts(dependencies.cancellations, ctx.request().id);
+  }
 
   get executionId(): string {
     return this.ctx.key;
   }
 
   runStep(request: StepRequest): Promise<StepOutcome> {
-    return runStep(this.ctx, this.dependencies.registry, request, (promise) => this.#guard(promise));
+    const { registry, maxPayloadBytes } = this.dependencies;
+    const guard = <T>(promise: restate.RestatePromise<T>) => this.#guard(promise);
+    const guardDeferred = <T>(create: (concurrent: boolean) => restate.RestatePromise<T>) =>
+      this.#driver.waitDeferred(create).catch(this.#onWaitFailure);
+    const stepService = this.dependencies.names.step;
+    const dependencies = { registry, attempts: this.#attempts, maxPayloadBytes, guard, guardDeferred, stepService };
+    return runStep(this.ctx, request, dependencies).catch(this.#onWaitFailure);
   }
 
   sleep(ms: number): Promise<void> {
@@ -74,13 +94,20 @@ export class RestateEngineContext implements EngineContext {
     return settled ?? { kind: 'timeout' };
   }
 
-  async receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
-    const seq = this.#cursors?.get(channel) ?? 0;
-    const message = await this.#waitFor(this.ctx.promise<PromiseSettlement>(messageKey(channel, seq)).get(), timeoutMs);
-    if (!message) return { kind: 'timeout' };
-    this.#cursors ??= new Map();
-    this.#cursors.set(channel, seq + 1);
-    return message;
+  receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
+    if (this.#cancelled) return Promise.reject(new CancelledError());
+    this.#readers ??= new Map();
+    let reader = this.#readers.get(channel);
+    if (!reader) {
+      reader = new ChannelReader({
+        message: (seq) => this.ctx.promise<PromiseSettlement>(messageKey(channel, seq)).get(),
+        timer: (ms) => this.ctx.sleep(ms),
+        wait: (promise) => this.#guard(promise),
+        forget: (promise) => this.#driver.forget(promise),
+      });
+      this.#readers.set(channel, reader);
+    }
+    return reader.receive(timeoutMs);
   }
 
   async getState(key: string): Promise<unknown> {
@@ -103,30 +130,50 @@ export class RestateEngineContext implements EngineContext {
         this.#call<SendInput, Checked<null>>(this.dependencies.names.mailbox, 'send', target.executionId, input),
       );
       if (answer.execution === 'found') return;
+      if (answer.execution === 'ended') {
+        throw new ExecutionEndedError(target.workflowName, target.executionId, answer.status);
+      }
       if (answer.execution === 'other' || !(await this.#runExists(target.executionId))) {
         throw new ExecutionNotFoundError(target.workflowName, target.executionId);
       }
-      await this.#wait(this.ctx.sleep(wait, 'unrecorded execution'));
+      await this.#guard(this.ctx.sleep(wait, 'unrecorded execution'));
     }
   }
 
   async callChild(request: StartRequest): Promise<ExecutionOutcome> {
-    const record = await this.#start(request, undefined);
+    if (this.#cancelled) throw new CancelledError();
+    this.#send(request, undefined);
+    let record: ExecutionRecord;
     try {
-      return (
-        await this.#guard(
-          this.ctx.invocation(restate.InvocationIdParser.fromString(record.invocationId)).attach<RunOutput>(),
-        )
-      ).outcome;
+      record = await this.#record(request);
     } catch (error) {
-      // A failure of the child's invocation itself (the parent's cancellation arrives as core's CancelledError).
+      // Cancelled before the child recorded itself: the child is cancelled too, as soon as its record tells its
+      // invocation (the reads and timers of `#record` still work after a cancellation).
+      if (CancelledError.is(error)) {
+        const started = await this.#record(request).catch(() => undefined);
+        if (started) this.ctx.invocation(restate.InvocationIdParser.fromString(started.invocationId)).cancel();
+      }
+      throw error;
+    }
+    const child = restate.InvocationIdParser.fromString(record.invocationId);
+    try {
+      return (await this.#guard(this.ctx.invocation(child).attach<RunOutput>())).outcome;
+    } catch (error) {
+      if (CancelledError.is(error)) {
+        // The parent was cancelled while it waited: the child it waited for is cancelled too (Restate cancels the
+        // children of calls, not of the one-way send that started this child).
+        this.ctx.invocation(child).cancel();
+        throw error;
+      }
+      // A failure of the child's invocation itself.
       if (!(error instanceof restate.TerminalError)) throw error;
       return outcomeOfFailure(error.code, error.message);
     }
   }
 
   async startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
-    await this.#start(request, delayMs);
+    this.#send(request, delayMs);
+    await this.#record(request);
   }
 
   async now(): Promise<number> {
@@ -141,8 +188,8 @@ export class RestateEngineContext implements EngineContext {
     return this.ctx.rand.uuidv4();
   }
 
-  /** Sends the child's run (Restate runs one per id) and returns its record, once written, checking its workflow. */
-  async #start(request: StartRequest, delayMs: number | undefined): Promise<ExecutionRecord> {
+  /** Sends the child's run (Restate runs one per id). */
+  #send(request: StartRequest, delayMs: number | undefined): void {
     const { registry, names } = this.dependencies;
     registry.workflow(request.workflowName); // ValidationError for an unregistered child, as on every backend
     const input: RunInput = {
@@ -157,17 +204,20 @@ export class RestateEngineContext implements EngineContext {
       key: request.executionId,
       parameter: input,
       inputSerde: restate.serde.json as restate.Serde<RunInput>,
+      // No WORKFLOW_HEADER: the journal compares a send's headers on replay, so adding one would fail the parents
+      // that an earlier version of the adapter started. A child normally records itself at once.
     });
+  }
+
+  /** The child's record, once written (its workflow checked). */
+  async #record(request: StartRequest): Promise<ExecutionRecord> {
+    const { names } = this.dependencies;
     for (let wait = UNRECORDED_WAIT.firstMs; ; wait = nextUnrecordedWait(wait)) {
       const record = await this.#guard(describeExecution(this.ctx, names, request.executionId));
       if (record?.workflowName === request.workflowName) return record;
-      if (record) {
-        throw new ValidationError(
-          `Execution id '${request.executionId}' already belongs to workflow '${record.workflowName}', not '${request.workflowName}'`,
-        );
-      }
+      if (record) throw idOwnedByOtherWorkflow(request.executionId, record.workflowName, request.workflowName);
       // The child's run has not begun yet (it normally does within milliseconds).
-      await this.#wait(this.ctx.sleep(wait, 'unrecorded execution'));
+      await this.#guard(this.ctx.sleep(wait, 'unrecorded execution'));
     }
   }
 
@@ -198,7 +248,7 @@ export class RestateEngineContext implements EngineContext {
   }
 
   #wait<T>(promise: restate.RestatePromise<T>): Promise<T> {
-    if (this.#cancelled) return Promise.reject(new CancelledError('The execution was cancelled'));
+    if (this.#cancelled) return Promise.reject(new CancelledError());
     return this.#guard(promise);
   }
 
@@ -209,9 +259,11 @@ export class RestateEngineContext implements EngineContext {
   }
 
   readonly #onWaitFailure = (error: unknown): never => {
-    if (error instanceof restate.CancelledError) {
+    // Restate's cancellation, or core's for an attempt that the cancellation aborted (see runStep).
+    if (error instanceof restate.CancelledError || CancelledError.is(error)) {
       this.#cancelled = true;
-      throw new CancelledError('The execution was cancelled');
+      this.#attempts.abortAll();
+      throw new CancelledError();
     }
     throw error;
   };

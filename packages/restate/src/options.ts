@@ -1,4 +1,4 @@
-import type { RestateConfig } from '@durable-runtime/core';
+import { DEFAULT_MAX_PAYLOAD_BYTES, type RestateConfig } from '@durable-runtime/core';
 
 /** Log levels of the Restate SDK in this process; `silent` drops every line. */
 export type RestateLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -54,6 +54,13 @@ export interface RestateRuntimeOptions {
   readonly invocationRetry?: InvocationRetryOptions;
   /** Log level of the Restate SDK in this process. @default 'warn' */
   readonly logLevel?: RestateLogLevel;
+  /**
+   * The longest a client call waits for the server or a worker, in milliseconds (`result()` excepted: it waits for
+   * the end). Over it, the call fails with an `EngineConnectionError`, or is reported queued. @default 10000
+   */
+  readonly requestTimeoutMs?: number;
+  /** The largest payload, in bytes of UTF-8 JSON. @default DEFAULT_MAX_PAYLOAD_BYTES (1 MiB) */
+  readonly maxPayloadBytes?: number;
 }
 
 /** The options with their defaults applied. */
@@ -69,6 +76,8 @@ export interface ResolvedRestateOptions {
   readonly retentionMs: number;
   readonly invocationRetry: Required<InvocationRetryOptions>;
   readonly logLevel: RestateLogLevel;
+  readonly requestTimeoutMs: number;
+  readonly maxPayloadBytes: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -90,6 +99,8 @@ export function resolveOptions(options: RestateRuntimeOptions): ResolvedRestateO
       maxAttempts: options.invocationRetry?.maxAttempts ?? 2_000,
     },
     logLevel: options.logLevel ?? 'warn',
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
   };
 }
 
@@ -101,6 +112,7 @@ export function optionsFromConfig(config: RestateConfig): RestateRuntimeOptions 
     endpointPort: config.endpointPort,
     endpointHost: config.endpointHost,
     worker: config.worker,
+    maxPayloadBytes: config.maxPayloadBytes,
   };
 }
 

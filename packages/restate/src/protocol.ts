@@ -2,7 +2,7 @@ import type { ErrorShape } from '@durable-runtime/core';
 import type { ExecutionOutcome, PromiseSettlement } from '@durable-runtime/core/spi';
 
 /**
- * What the adapter's Restate services exchange. Two services serve every registered workflow (handler names are
+ * What the adapter's Restate services exchange. Three services serve every registered workflow (handler names are
  * fixed per deployment, so the set is static):
  *
  * - the **workflow** (`<prefix>Workflow`, key = execution id): its `run` is the execution. Restate runs it once per
@@ -12,17 +12,31 @@ import type { ExecutionOutcome, PromiseSettlement } from '@durable-runtime/core/
  *   {@link RunOutput}. Shared handlers describe the execution, settle durable promises and read state from outside;
  *   they change nothing for an id whose run never recorded itself.
  * - the **mailbox** (`<prefix>Execution`, a virtual object keyed by execution id): exclusive handlers number the
- *   messages of each channel, so that message `n` resolves the workflow promise of the receiver's `n`-th receive.
+ *   messages of each channel, so that message `n` resolves the workflow promise `m:<n>:<channel>`, which the
+ *   execution hands to its receives in the order they were issued (see `ChannelReader`).
+ * - the **step** service (`<prefix>Step`): its `attempt` runs one attempt of a step that the execution waits for beside
+ *   other operations, so that the execution can suspend meanwhile (see `runStep`).
  */
 
-/** The names of the two Restate services. */
+/** The names of the adapter's Restate services. */
 export interface ServiceNames {
   readonly workflow: string;
   readonly mailbox: string;
+  /** A plain service whose `attempt` runs one step attempt of an execution (see `runStep`). */
+  readonly step: string;
 }
 
 export function serviceNames(prefix: string): ServiceNames {
-  return { workflow: `${prefix}Workflow`, mailbox: `${prefix}Execution` };
+  return { workflow: `${prefix}Workflow`, mailbox: `${prefix}Execution`, step: `${prefix}Step` };
+}
+
+/** Input of the step service's `attempt` handler: one attempt of a step of an execution. */
+export interface StepAttemptInput {
+  readonly stepName: string;
+  readonly args: unknown;
+  readonly executionId: string;
+  readonly attempt: number;
+  readonly timeoutMs?: number;
 }
 
 /** Input of the workflow's `run` handler. */
@@ -38,6 +52,12 @@ export interface RunInput {
   readonly delayMs?: number;
 }
 
+/**
+ * Header of a run submitted by a client: its workflow name (URI-encoded). Restate keeps it in the run's journal, where
+ * a reader finds it before a worker ran the execution (and wrote its record).
+ */
+export const WORKFLOW_HEADER = 'x-durable-workflow';
+
 /** Output of the workflow's `run` handler: the outcome, with the workflow's name (checked by readers). */
 export interface RunOutput {
   readonly workflowName: string;
@@ -51,16 +71,23 @@ export interface ExecutionRecord {
   readonly invocationId: string;
   /** The {@link RunInput.runId} of the run. */
   readonly runId: string;
+  /** How the execution ended, written by the run as its last command (absent while it runs). */
+  readonly ended?: EndedStatus;
 }
 
+/** The status of an execution that has ended. */
+export type EndedStatus = Exclude<ExecutionOutcome['status'], 'running'>;
+
 /**
- * The answer of a shared handler about an execution: `unrecorded` when its run has not recorded itself (no such id,
- * or a run that has not begun yet: the caller tells them apart), `other` when the id belongs to another workflow.
+ * The answer of a handler about an execution: `unrecorded` when its run has not recorded itself (no such id, or a run
+ * that has not begun yet: the caller tells them apart), `other` when the id belongs to another workflow, `ended` when
+ * a delivery (settlement, message) reached an execution that has ended.
  */
 export type Checked<T> =
   | { readonly execution: 'found'; readonly result: T }
   | { readonly execution: 'unrecorded' }
-  | { readonly execution: 'other'; readonly workflowName: string };
+  | { readonly execution: 'other'; readonly workflowName: string }
+  | { readonly execution: 'ended'; readonly status: EndedStatus };
 
 /** Input of the workflow's shared `settle` handler. */
 export interface SettleInput {
@@ -69,17 +96,6 @@ export interface SettleInput {
   readonly name: string;
   readonly settlement: PromiseSettlement;
 }
-
-/** Input of the workflow's shared `state` handler: one key, or the whole state. */
-export interface StateInput {
-  readonly workflowName: string;
-  readonly key?: string;
-}
-
-/** Answer of `state`: the entry (`found` false when absent), or every entry. */
-export type StateResult =
-  | { readonly found: boolean; readonly value?: unknown }
-  | { readonly entries: Readonly<Record<string, unknown>> };
 
 /** Input of the mailbox's `send` handler. */
 export interface SendInput {

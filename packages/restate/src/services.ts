@@ -1,10 +1,13 @@
 import type { Registry } from '@durable-runtime/core';
-import { callAsync, executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
+import { callAsync, type ExecutionOutcome, executeWorkflow, failureOutcome } from '@durable-runtime/core/spi';
 import * as restate from '@restatedev/restate-sdk';
+import type { AdminClient } from './admin-client.js';
+import { CancellationWatch } from './cancellation-watch.js';
 import { RestateEngineContext } from './engine-context.js';
 import { describeExecution, type RunExists } from './execution-record.js';
 import type { ResolvedRestateOptions } from './options.js';
 import {
+  type AttemptResult,
   type Checked,
   type ExecutionRecord,
   MAILBOX_STATE,
@@ -15,25 +18,24 @@ import {
   type SendInput,
   type ServiceNames,
   type SettleInput,
-  type StateInput,
-  type StateResult,
-  type StoredValue,
+  type StepAttemptInput,
   serviceNames,
-  stateKey,
-  userStateKey,
 } from './protocol.js';
+import { InFlightAttempts, runAttempt } from './step-runner.js';
 
 /** The adapter's two Restate services (see protocol.ts). */
 export interface RestateServices {
   readonly names: ServiceNames;
   readonly workflow: ReturnType<typeof workflowService>;
   readonly mailbox: ReturnType<typeof mailboxObject>;
+  readonly step: ReturnType<typeof stepService>;
 }
 
 export function createServices(
   registry: Registry,
   options: ResolvedRestateOptions,
   runExists: RunExists,
+  admin: AdminClient,
 ): RestateServices {
   const names = serviceNames(options.servicePrefix);
   const { initialIntervalMs, maxIntervalMs, maxAttempts } = options.invocationRetry;
@@ -44,25 +46,33 @@ export function createServices(
     maxAttempts,
     onMaxAttempts: 'kill',
   };
-  const dependencies = { registry, names, runExists };
+  const cancellations = new CancellationWatch(admin, CANCELLATION_POLL);
+  const dependencies = { registry, names, runExists, maxPayloadBytes: options.maxPayloadBytes, cancellations };
   return {
     names,
     workflow: workflowService(dependencies, { retryPolicy, workflowRetention: options.retentionMs }),
     mailbox: mailboxObject(names, { retryPolicy }),
+    step: stepService(dependencies, { retryPolicy }),
   };
 }
 
 const json = <T>() => restate.serde.json as restate.Serde<T>;
 
+/** Attempts running longer than a second are checked for a cancellation twice a second. */
+const CANCELLATION_POLL = { afterMs: 1_000, intervalMs: 500 };
+
 interface Dependencies {
   readonly registry: Registry;
   readonly names: ServiceNames;
   readonly runExists: RunExists;
+  readonly maxPayloadBytes: number;
+  readonly cancellations: CancellationWatch;
 }
 
-function workflowService({ registry, names, runExists }: Dependencies, options: restate.WorkflowOptions) {
+function workflowService(dependencies: Dependencies, options: restate.WorkflowOptions) {
+  const { registry, maxPayloadBytes } = dependencies;
   return restate.workflow({
-    name: names.workflow,
+    name: dependencies.names.workflow,
     options,
     handlers: {
       /** Records the execution, then runs the registered workflow named in the input; a failure is an outcome too. */
@@ -72,14 +82,14 @@ function workflowService({ registry, names, runExists }: Dependencies, options: 
         (ctx: restate.WorkflowContext, { workflowName, runId, input, delayMs }: RunInput): Promise<RunOutput> => {
           const record: ExecutionRecord = { workflowName, invocationId: ctx.request().id, runId };
           ctx.set(RECORD_STATE, record);
-          const context = new RestateEngineContext(ctx, workflowName, { registry, names, runExists });
-          const execute = () => executeWorkflow(registry.workflow(workflowName), context, input);
+          const context = new RestateEngineContext(ctx, workflowName, dependencies);
+          const execute = () => executeWorkflow(registry.workflow(workflowName), context, input, maxPayloadBytes);
           // Chained rather than awaited: no suspended frame of the handler stays alive while the workflow runs. An
           // unregistered workflow (a throw of `registry.workflow`) is a failure outcome like any other.
           const running = delayMs ? context.sleep(delayMs).then(execute) : callAsync(execute);
           return running.then(
-            (value): RunOutput => ({ workflowName, outcome: { status: 'completed', value } }),
-            (error: unknown): RunOutput => ({ workflowName, outcome: failureOutcome(error) }),
+            (value) => ended(ctx, record, { status: 'completed', value }),
+            (error: unknown) => ended(ctx, record, failureOutcome(error)),
           );
         },
       ),
@@ -88,7 +98,7 @@ function workflowService({ registry, names, runExists }: Dependencies, options: 
         async (ctx: restate.WorkflowSharedContext): Promise<ExecutionRecord | null> =>
           ctx.get<ExecutionRecord>(RECORD_STATE),
       ),
-      /** Settles a durable promise (user promise or mailbox slot); the first settlement wins. */
+      /** Settles a durable promise (user promise or mailbox slot) of a running execution; the first one wins. */
       settle: restate.handlers.workflow.shared(
         async (ctx: restate.WorkflowSharedContext, input: SettleInput): Promise<Checked<{ settled: boolean }>> =>
           checked(ctx, input.workflowName, async () => {
@@ -101,39 +111,65 @@ function workflowService({ registry, names, runExists }: Dependencies, options: 
             }
           }),
       ),
-      /** Reads the execution's state from outside, while it runs and after it ended. */
-      state: restate.handlers.workflow.shared(
-        async (ctx: restate.WorkflowSharedContext, input: StateInput): Promise<Checked<StateResult>> =>
-          checked(ctx, input.workflowName, () => readState(ctx, input.key)),
-      ),
     },
   });
 }
 
-/** Runs `action` only for a recorded execution of `workflowName`. */
+/**
+ * The run's output, after recording how the execution ended: a delivery that comes later is refused (its shared
+ * handlers read the record), instead of being accepted by an execution that will never see it.
+ */
+function ended(ctx: restate.WorkflowContext, record: ExecutionRecord, outcome: ExecutionOutcome): RunOutput {
+  ctx.set<ExecutionRecord>(RECORD_STATE, { ...record, ended: outcome.status });
+  return { workflowName: record.workflowName, outcome };
+}
+
+/** Why a delivery to an execution of `workflowName` with this record is refused; undefined when it is not. */
+function checkDelivery(
+  record: ExecutionRecord | null,
+  workflowName: string,
+): Exclude<Checked<never>, { execution: 'found' }> | undefined {
+  if (!record) return { execution: 'unrecorded' };
+  if (record.workflowName !== workflowName) return { execution: 'other', workflowName: record.workflowName };
+  if (record.ended) return { execution: 'ended', status: record.ended };
+  return undefined;
+}
+
+/** Delivers with `action` only to a running, recorded execution of `workflowName`. */
 async function checked<T>(
   ctx: restate.WorkflowSharedContext,
   workflowName: string,
   action: () => Promise<T>,
 ): Promise<Checked<T>> {
-  const record = await ctx.get<ExecutionRecord>(RECORD_STATE);
-  if (!record) return { execution: 'unrecorded' };
-  if (record.workflowName !== workflowName) return { execution: 'other', workflowName: record.workflowName };
-  return { execution: 'found', result: await action() };
+  const refused = checkDelivery(await ctx.get<ExecutionRecord>(RECORD_STATE), workflowName);
+  return refused ?? { execution: 'found', result: await action() };
 }
 
-async function readState(ctx: restate.WorkflowSharedContext, key: string | undefined): Promise<StateResult> {
-  if (key !== undefined) {
-    const stored = await ctx.get<StoredValue>(stateKey(key));
-    return stored === null ? { found: false } : { found: true, value: stored.v };
-  }
-  const entries: Record<string, unknown> = {};
-  for (const restateKey of await ctx.stateKeys()) {
-    const userKey = userStateKey(restateKey);
-    const stored = userKey === undefined ? null : await ctx.get<StoredValue>(restateKey);
-    if (userKey !== undefined && stored !== null) entries[userKey] = stored.v;
-  }
-  return { entries };
+/**
+ * Runs one step attempt of an execution in its own invocation, journaled by a `ctx.run` named after the step (see
+ * `runStep`: the attempts of steps that wait beside other operations). A cancellation of the execution reaches this
+ * call too: it aborts the attempt's `info.signal`.
+ */
+function stepService(dependencies: Dependencies, options: restate.ServiceOptions) {
+  const { registry, maxPayloadBytes, cancellations } = dependencies;
+  return restate.service({
+    name: dependencies.names.step,
+    options,
+    handlers: {
+      attempt: (ctx: restate.Context, input: StepAttemptInput): Promise<AttemptResult> => {
+        const attempts = new InFlightAttempts(cancellations, ctx.request().id);
+        const step = registry.step(input.stepName);
+        const info = { attempt: input.attempt, executionId: input.executionId, stepName: input.stepName };
+        const options = { timeoutMs: input.timeoutMs, maxPayloadBytes };
+        return ctx
+          .run<AttemptResult>(input.stepName, () => runAttempt(attempts, step, input.args, info, options))
+          .catch((error: unknown) => {
+            if (error instanceof restate.CancelledError) attempts.abortAll();
+            throw error;
+          });
+      },
+    },
+  });
 }
 
 function mailboxObject(names: ServiceNames, options: restate.ObjectOptions) {
@@ -147,8 +183,8 @@ function mailboxObject(names: ServiceNames, options: restate.ObjectOptions) {
         { workflowName, channel, message }: SendInput,
       ): Promise<Checked<null>> => {
         const record = await describeExecution(ctx, names, ctx.key);
-        if (!record) return { execution: 'unrecorded' };
-        if (record.workflowName !== workflowName) return { execution: 'other', workflowName: record.workflowName };
+        const refused = checkDelivery(record, workflowName);
+        if (refused || !record) return refused ?? { execution: 'unrecorded' }; // (!record implies refused)
         // An id reused after its run's retention ended is a new execution: its channels start from message 0 again.
         if ((await ctx.get<string>(MAILBOX_STATE.run)) !== record.runId) {
           ctx.clearAll();

@@ -1,7 +1,9 @@
 import {
+  ConfigError,
   createRuntime,
   defineStep,
   defineWorkflow,
+  EngineConnectionError,
   ExecutionNotFoundError,
   loadConfig,
   type RegistryInput,
@@ -107,8 +109,19 @@ const napper = defineWorkflow({
   },
 });
 
+/** Takes a message, then waits for a promise. */
+const patient = defineWorkflow({
+  name: 'patient',
+  async run(ctx, _input: Record<string, never>) {
+    await ctx.state.set('phase', 'waiting');
+    const message = await ctx.receive<string>('inbox');
+    const go = await ctx.promise<string>('go');
+    return { message, go };
+  },
+});
+
 const registry: RegistryInput = {
-  workflows: [shout, other, child, delayer, caller, stubborn, latecomer, listener, napper],
+  workflows: [shout, other, child, delayer, caller, stubborn, latecomer, listener, napper, patient],
   steps: [echoStep],
 };
 
@@ -269,6 +282,49 @@ const deadline = defineWorkflow({
   },
 });
 
+/** What the attempts of `held` saw: their executions, and the reason of an abort of their signal. */
+const heldAttempts = new Map<string, string>();
+
+/** Runs until its signal aborts (or 60 s), recording the abort. */
+const held = defineStep('held', async (_args: Record<string, never>, info) => {
+  heldAttempts.set(info.executionId, 'running');
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 60_000);
+    info.signal.addEventListener('abort', () => {
+      heldAttempts.set(info.executionId, `aborted: ${(info.signal.reason as Error).name}`);
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return 'held';
+});
+
+/** Races a step that runs until it is cancelled against a promise and a receive; then takes three messages at once. */
+const contender = defineWorkflow({
+  name: 'contender',
+  async run(ctx, _input: Record<string, never>) {
+    const receives = [
+      ctx.receive<string>('in'),
+      ctx.receive<string>('in', { timeout: '1h' }),
+      ctx.receive<string>('in'),
+    ].map((received) => received.catch((error: Error) => error.name));
+    await ctx.state.set('phase', 'racing');
+    const first = await Promise.race([ctx.run(held, {}), ctx.promise<string>('answer')]);
+    return [first, ...(await Promise.all(receives))];
+  },
+});
+
+/** Races a step of the given argument against a promise, then waits (a restart point). */
+const racedEcho = (text: string) =>
+  defineWorkflow({
+    name: 'racedEcho',
+    async run(ctx, _input: Record<string, never>) {
+      const first = await Promise.race([ctx.run(echoStep, { text }), ctx.promise<string>('never')]);
+      await ctx.state.set('phase', 'waiting');
+      return [first, await ctx.promise<string>('go')];
+    },
+  });
+
 /** Where Node's `fetch` finds its dispatcher (the global one that undici's `setGlobalDispatcher` sets). */
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 
@@ -324,6 +380,161 @@ describe('concurrent waits in workflow code', () => {
       await expect(resumed.result()).resolves.toEqual(['a1+a2', 'b1+b2', 'c1+c2']);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('concurrent steps and receives', () => {
+  test('a step raced against other waits runs beside them: a cancellation aborts its signal and ends the execution cancelled', async () => {
+    const runtime = await createRestateRuntime(base(), { workflows: [contender], steps: [held] });
+    try {
+      const id = uniqueId('contender');
+      const handle = await runtime.start(contender, {}, { id });
+      await vi.waitFor(() => expect(heldAttempts.get(id)).toBe('running'), { timeout: 20_000 });
+      await handle.cancel();
+      const error = await handle.result().catch((e: unknown) => e);
+      expect((error as WorkflowFailedError).cause?.name).toBe('CancelledError');
+      expect(await handle.status()).toBe('cancelled');
+      await vi.waitFor(() => expect(heldAttempts.get(id)).toBe('aborted: CancelledError'), { timeout: 10_000 });
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  test('concurrent receives, with and without a timeout, take the messages in the order they were issued', async () => {
+    const runtime = await createRestateRuntime(base(), { workflows: [contender], steps: [held] });
+    try {
+      const id = uniqueId('contender');
+      const handle = await runtime.start(contender, {}, { id });
+      await vi.waitFor(async () => expect(await handle.getState('phase')).toBe('racing'), { timeout: 20_000 });
+      for (const message of ['m1', 'm2', 'm3']) await handle.send('in', message);
+      await handle.resolvePromise('answer', 'first');
+      await expect(handle.result()).resolves.toEqual(['first', 'm1', 'm2', 'm3']);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  test("a deploy that changes a concurrent step's arguments is accepted: the recorded result is kept", async () => {
+    const [endpointPort] = (await freePorts(1)) as [number];
+    const options = { ...base(), endpointPort };
+    const before = racedEcho('one');
+    const first = await createRestateRuntime(options, { workflows: [before], steps: [echoStep] });
+    const id = uniqueId('raced-echo');
+    const handle = await first.start(before, {}, { id });
+    await vi.waitFor(async () => expect(await handle.getState('phase')).toBe('waiting'), { timeout: 20_000 });
+    await first.close();
+    const after = racedEcho('two');
+    const second = await createRestateRuntime(options, { workflows: [after], steps: [echoStep] });
+    try {
+      await second.handle(after, id).resolvePromise('go', 'go');
+      await expect(second.handle(after, id).result()).resolves.toEqual(['ONE', 'go']);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('engine failures are typed', () => {
+  test('an unreachable server: every call is an EngineConnectionError naming the setting and the address', async () => {
+    const [dead] = (await freePorts(1)) as [number];
+    const address = `http://127.0.0.1:${dead}`;
+    const client = await createRestateRuntime({ ingressUrl: address, adminUrl: address, worker: false }, registry);
+    const handle = client.handle(listener, 'nowhere');
+    const calls: Array<[string, () => Promise<unknown>, string]> = [
+      ['start', () => client.start(listener, {}, { id: 'nowhere' }), 'RESTATE_INGRESS_URL'],
+      ['status', () => handle.status(), 'RESTATE_INGRESS_URL'],
+      ['result', () => handle.result(), 'RESTATE_INGRESS_URL'],
+      ['getState', () => handle.getState('phase'), 'RESTATE_ADMIN_URL'],
+      ['resolvePromise', () => handle.resolvePromise('go', 1), 'RESTATE_INGRESS_URL'],
+      ['send', () => handle.send('inbox', 1), 'RESTATE_INGRESS_URL'],
+      ['cancel', () => handle.cancel(), 'RESTATE_ADMIN_URL'],
+    ];
+    try {
+      for (const [name, call, setting] of calls) {
+        const error = await call().catch((e: unknown) => e);
+        expect(EngineConnectionError.is(error), `${name}: ${String(error)}`).toBe(true);
+        expect((error as Error).message, name).toContain(setting);
+        expect((error as Error).message, name).toContain(address);
+      }
+      const worker = await createRestateRuntime({ ingressUrl: address, adminUrl: address, endpointPort: 0 }, registry)
+        .then(() => 'created')
+        .catch((e: unknown) => e);
+      expect(EngineConnectionError.is(worker), String(worker)).toBe(true);
+      expect((worker as Error).message).toContain('RESTATE_ADMIN_URL');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a busy endpoint port is a ConfigError naming RESTATE_ENDPOINT_PORT', async () => {
+    const [endpointPort] = (await freePorts(1)) as [number];
+    const first = await createRestateRuntime({ ...base(), endpointPort }, registry);
+    try {
+      const error = await createRestateRuntime({ ...base(), endpointPort }, registry).catch((e: unknown) => e);
+      expect(ConfigError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain('RESTATE_ENDPOINT_PORT');
+      expect((error as Error).message).toContain(String(endpointPort));
+    } finally {
+      await first.close();
+    }
+  });
+});
+
+describe('without a worker', () => {
+  test('a delivery to a running execution is queued: send is accepted, resolvePromise fails typed within the request timeout; both apply once a worker is back', async () => {
+    const [endpointPort] = (await freePorts(1)) as [number];
+    const worker = await createRestateRuntime({ ...base(), endpointPort }, registry);
+    const id = uniqueId('patient');
+    const handle = await worker.start(patient, {}, { id });
+    await vi.waitFor(async () => expect(await handle.getState('phase')).toBe('waiting'), { timeout: 20_000 });
+    await worker.close();
+    const client = await createRestateRuntime({ ...base(), worker: false, requestTimeoutMs: 1_000 }, registry);
+    try {
+      const waiting = client.handle(patient, id);
+      expect(await waiting.status()).toBe('running');
+      let started = Date.now();
+      await waiting.send('inbox', 'hello');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      started = Date.now();
+      const error = await waiting.resolvePromise('go', 'late').catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(EngineConnectionError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain('DURABLE_WORKER');
+      expect((error as Error).message).toContain('queued');
+      const back = await createRestateRuntime({ ...base(), endpointPort }, registry);
+      try {
+        await expect(waiting.result()).resolves.toEqual({ message: 'hello', go: 'late' });
+      } finally {
+        await back.close();
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a run that no worker has begun is running, and its id belongs to its workflow already', async () => {
+    const client = await createRestateRuntime({ ...base(), worker: false, requestTimeoutMs: 1_000 }, registry);
+    try {
+      const id = uniqueId('not-begun');
+      // No worker is open (the last deployment registered is one that closed): the run stays pending.
+      const handle = await client.start(patient, {}, { id });
+      expect(await handle.status()).toBe('running');
+      expect(await handle.getState('phase')).toBeUndefined();
+      const error = await client.start(other, {}, { id }).catch((e: unknown) => e);
+      expect(ValidationError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain("already belongs to workflow 'patient'");
+      expect(
+        ExecutionNotFoundError.is(
+          await client
+            .handle(other, id)
+            .status()
+            .catch((e: unknown) => e),
+        ),
+      ).toBe(true);
+      await handle.cancel();
+    } finally {
+      await client.close();
     }
   });
 });
