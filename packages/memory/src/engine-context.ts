@@ -396,10 +396,15 @@ export class MemoryEngineContext implements EngineContext {
    */
   #afterReplay(entry: JournalEntry): Promise<void> | undefined {
     if (this.#replayed.has(entry)) return undefined;
-    // Its place in the order results reached the workflow, which a replay reproduces. Persisted with the next write:
+    // Its place in the order results reach the workflow, which a replay reproduces. Persisted with the next write:
     // an entry recorded without it was the last to complete, which is where a replay hands it back.
-    entry.done ??= this.#nextDone();
-    return this.#replayOrder.drained();
+    if (!this.#replayOrder.replaying) {
+      entry.done ??= this.#nextDone();
+      return undefined;
+    }
+    return this.#replayOrder.liveTurn().then(() => {
+      entry.done ??= this.#nextDone();
+    });
   }
 
   /** On replay, waits until every operation that completed before this one has been handed back. */

@@ -52,26 +52,29 @@ export class LiveExecution {
       let checking = false;
       const finish = (result: WaitResult<T>) => {
         settled = true;
-        this.#waiters.delete(check);
+        this.#waiters.delete(onChange);
         timer?.cancel();
         if (this.host.isAlive()) resolve(result);
       };
       // `ready()` may persist (taking a message), which notifies waiters again: never re-enter.
-      const check = () => {
+      // The deadline is checked when the wait begins and by its own timer, never as a side effect of another
+      // change of the record: each completion then runs in a task of its own, which a replay can reproduce.
+      const check = (atDeadline = false) => {
         if (settled || checking) return;
         checking = true;
         try {
           if (cancellable && this.record.cancelRequested) return finish({ kind: 'cancelled' });
           const value = ready();
           if (value !== undefined) return finish({ kind: 'ready', value });
-          if (deadline !== undefined && this.host.clock.now() >= deadline) finish({ kind: 'timeout' });
+          if (atDeadline && deadline !== undefined && this.host.clock.now() >= deadline) finish({ kind: 'timeout' });
         } finally {
           checking = false;
         }
       };
-      this.#waiters.add(check);
-      if (deadline !== undefined) timer = this.host.clock.at(deadline, check);
-      check();
+      const onChange = () => check();
+      this.#waiters.add(onChange);
+      if (deadline !== undefined) timer = this.host.clock.at(deadline, () => check(true));
+      check(true);
     });
   }
 

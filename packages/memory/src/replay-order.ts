@@ -1,16 +1,16 @@
 /**
- * Hands recorded results back in the order the operations first completed, one per macrotask turn, as Temporal
- * delivers activations: the continuation of one completion (which may issue new operations, in a branch of a
- * `Promise.all`) runs before the next completion is handed back, so a replay issues operations in the recorded order
- * whatever the interleaving of the first run was.
+ * Hands results back to a replaying workflow one per macrotask turn, as Temporal delivers activations: first the
+ * recorded ones, in the order they first reached the workflow, then those of operations that completed in this run
+ * meanwhile, in the order they completed. The continuation of one result (which may issue new operations, in a
+ * branch of a `Promise.all`) runs before the next is handed back, so the replay issues operations in the recorded
+ * order whatever the interleaving of the first run was, and this run's order can be replayed in turn.
  */
 export class ReplayOrder {
   #next = 0;
-  readonly #waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  readonly #recordedTurns = new Map<number, Waiter>();
+  readonly #liveTurns: Waiter[] = [];
   #scheduled = false;
   #idleTurns = 0;
-
-  readonly #drainWaiters: Array<{ resolve(): void; reject(error: Error): void }> = [];
 
   /**
    * `recorded`: how many operations had completed before this run. `stalled` builds the error for a replay that
@@ -21,45 +21,52 @@ export class ReplayOrder {
     private readonly stalled: (done: number) => Error,
   ) {}
 
-  /** Resolves once every recorded operation was handed back; `undefined` when that is already so. */
-  drained(): Promise<void> | undefined {
-    if (this.#next >= this.recorded) return undefined;
+  /** True while results are still handed back in turns (afterwards every result goes back at once). */
+  get replaying(): boolean {
+    return this.#next < this.recorded || this.#liveTurns.length > 0 || this.#scheduled;
+  }
+
+  /** Resolves when it is the turn of the operation that completed `done`-th before this run. */
+  turn(done: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#drainWaiters.push({ resolve, reject });
+      this.#recordedTurns.set(done, { resolve, reject });
       this.#pump();
     });
   }
 
-  /** Resolves when it is the turn of the operation that completed `done`-th. */
-  turn(done: number): Promise<void> {
+  /** Resolves when it is the turn of an operation that completed in this run, after every recorded one. */
+  liveTurn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#waiting.set(done, { resolve, reject });
+      this.#liveTurns.push({ resolve, reject });
       this.#pump();
     });
   }
 
   #pump(): void {
-    if (this.#scheduled || (this.#waiting.size === 0 && this.#drainWaiters.length === 0)) return;
+    if (this.#scheduled || (this.#recordedTurns.size === 0 && this.#liveTurns.length === 0)) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      const waiter = this.#waiting.get(this.#next);
+      const waiter = this.#next < this.recorded ? this.#recordedTurns.get(this.#next) : this.#liveTurns.shift();
       if (waiter) {
         this.#idleTurns = 0;
-        this.#waiting.delete(this.#next);
-        this.#next++;
+        if (this.#next < this.recorded) this.#recordedTurns.delete(this.#next++);
         waiter.resolve();
-        if (this.#next >= this.recorded) for (const drained of this.#drainWaiters.splice(0)) drained.resolve();
       } else if (++this.#idleTurns > STALL_TURNS) {
-        // Later completions wait for one the replay never reached: the code no longer issues it.
+        // Later results wait for one the replay never reached: the code no longer issues that operation.
         const error = this.stalled(this.#next);
-        for (const other of [...this.#waiting.values(), ...this.#drainWaiters.splice(0)]) other.reject(error);
-        this.#waiting.clear();
+        for (const other of [...this.#recordedTurns.values(), ...this.#liveTurns.splice(0)]) other.reject(error);
+        this.#recordedTurns.clear();
         return;
       }
       this.#pump();
     });
   }
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 /** Turns without the awaited operation after which a replay is known to have diverged (each is one macrotask). */
