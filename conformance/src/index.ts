@@ -22,4 +22,4 @@ export { stepTests } from './groups/steps.js';
 export { timerTests } from './groups/timers.js';
 export { fixtureSetup, GROUPS, type GroupName } from './harness.js';
 export type { ConformanceOptions, FixtureSetup, TimingOptions } from './options.js';
-export { CONFORMANCE_GROUPS, runConformance } from './run-conformance.js';
+export { CONFORMANCE_GROUPS, GROUP_TESTS, runConformance } from './run-conformance.js';

@@ -3,6 +3,7 @@ import { afterEndTests } from './groups/after-end.js';
 import { cancellationTests } from './groups/cancellation.js';
 import { childTests } from './groups/children.js';
 import { codeChangeTests } from './groups/code-changes.js';
+import { concurrencyTests } from './groups/concurrency.js';
 import { determinismTests } from './groups/determinism.js';
 import { failureCancellationTests } from './groups/failure-cancellation.js';
 import { identityTests } from './groups/identity.js';
@@ -16,28 +17,33 @@ import { startTests } from './groups/start.js';
 import { stateTests } from './groups/state.js';
 import { stepTests } from './groups/steps.js';
 import { timerTests } from './groups/timers.js';
+import { GROUPS, type GroupName } from './harness.js';
 import type { ConformanceOptions } from './options.js';
 
-/** Every group of the suite, in spec order. */
-export const CONFORMANCE_GROUPS = [
-  startTests,
-  stepTests,
-  timerTests,
-  promiseTests,
-  stateTests,
-  messageTests,
-  childTests,
-  determinismTests,
-  failureCancellationTests,
-  serializationTests,
-  identityTests,
-  cancellationTests,
-  retryTests,
-  codeChangeTests,
-  afterEndTests,
-  limitTests,
-  outageTests,
-];
+/** The tests of each group, by name. */
+export const GROUP_TESTS: { readonly [G in GroupName]: (options: ConformanceOptions) => void } = {
+  start: startTests,
+  steps: stepTests,
+  timers: timerTests,
+  promises: promiseTests,
+  state: stateTests,
+  messages: messageTests,
+  children: childTests,
+  determinism: determinismTests,
+  'failure-cancellation': failureCancellationTests,
+  serialization: serializationTests,
+  identity: identityTests,
+  cancellation: cancellationTests,
+  retries: retryTests,
+  'code-changes': codeChangeTests,
+  'after-end': afterEndTests,
+  limits: limitTests,
+  outages: outageTests,
+  concurrency: concurrencyTests,
+};
+
+/** The groups {@link runConformance} registers, in spec order. */
+export const CONFORMANCE_GROUPS = GROUPS.filter((name) => name !== 'concurrency').map((name) => GROUP_TESTS[name]);
 
 /**
  * Registers the whole conformance suite for one backend. Call it from the adapter's test file:

@@ -2,12 +2,12 @@
 import { ALL_CAPABILITIES, createRegistry, type RegistryInput, type Runtime } from '@durable-runtime/core';
 import { createRuntimeFromClient } from '@durable-runtime/core/spi';
 import { type ExecutionStore, MemoryEngine } from '@durable-runtime/memory';
-import { CONFORMANCE_GROUPS, GROUPS } from '../../src/index.js';
+import { GROUP_TESTS, type GroupName } from '../../src/index.js';
 import { MUTANTS } from './mutants.js';
 
 const mutant = MUTANTS.find((candidate) => candidate.name === process.env.DURABLE_MUTANT);
 if (!mutant) throw new Error(`unknown mutant ${process.env.DURABLE_MUTANT}`);
-const groupTests = CONFORMANCE_GROUPS[GROUPS.indexOf(mutant.group as (typeof GROUPS)[number])];
+const groupTests = GROUP_TESTS[mutant.group as GroupName];
 if (!groupTests) throw new Error(`unknown group ${mutant.group}`);
 
 const engines = new WeakMap<Runtime, MemoryEngine>();

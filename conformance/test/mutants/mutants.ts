@@ -299,6 +299,54 @@ export const MUTANTS: readonly Mutant[] = [
     caughtBy: 'with no worker running',
     client: (inner, { worker }) => (worker ? inner : clientWith(inner, { getState: async () => undefined })),
   },
+  // ---- rule 12: concurrency ----
+  {
+    name: 'message-given-to-two-receivers',
+    group: 'concurrency',
+    caughtBy: ['concurrent receives on one channel', 'fewer messages than concurrent receives'],
+    context: (inner) => {
+      const pending = new Map<string, ReturnType<EngineContext['receive']>>();
+      return contextWith(inner, {
+        receive(channel, timeoutMs) {
+          const shared = pending.get(channel);
+          if (shared) return shared;
+          const first = inner.receive(channel, timeoutMs).finally(() => pending.delete(channel));
+          pending.set(channel, first);
+          return first;
+        },
+      });
+    },
+  },
+  {
+    name: 'race-waits-for-the-loser',
+    group: 'concurrency',
+    caughtBy: [
+      'race of step and sleep: sleep wins',
+      'race of sleep and promise: sleep wins',
+      'race of sleep and receive: sleep wins',
+      'race of sleep and call: sleep wins',
+    ],
+    context: (inner) => {
+      // A sleep that has ended is handed back only once no other kind of wait of the execution is pending.
+      let pending = 0;
+      const idle: Array<() => void> = [];
+      const tracked = <T>(work: Promise<T>): Promise<T> => {
+        pending++;
+        return work.finally(() => {
+          pending--;
+          if (pending === 0) for (const wake of idle.splice(0)) wake();
+        });
+      };
+      const whenIdle = () => (pending === 0 ? Promise.resolve() : new Promise<void>((wake) => idle.push(wake)));
+      return contextWith(inner, {
+        runStep: (request) => tracked(inner.runStep(request)),
+        promise: (name, timeoutMs) => tracked(inner.promise(name, timeoutMs)),
+        receive: (channel, timeoutMs) => tracked(inner.receive(channel, timeoutMs)),
+        callChild: (request) => tracked(inner.callChild(request)),
+        sleep: (ms) => inner.sleep(ms).then(whenIdle),
+      });
+    },
+  },
 ];
 
 /** Step arguments by execution and position, across the restarts of one mutant run. */
