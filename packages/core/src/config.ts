@@ -47,6 +47,13 @@ export const RestateConfigSchema = z.object({
     .max(65535, { message: 'endpointPort must be a port number (0-65535)' })
     .default(9080),
   endpointHost: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Request identity public keys (`publickeyv1_...`): the endpoint then runs only invocations signed by a Restate
+   * server holding one of the matching private keys. Needed whenever the endpoint is reachable beyond loopback.
+   */
+  identityKeys: z
+    .array(z.string().startsWith('publickeyv1_', { message: 'identity keys start with publickeyv1_' }))
+    .default([]),
   worker,
   maxPayloadBytes,
 });
@@ -101,6 +108,7 @@ export const CONFIG_ENV: { readonly [B in BackendName]: Readonly<Record<string, 
     adminUrl: 'RESTATE_ADMIN_URL',
     endpointPort: 'RESTATE_ENDPOINT_PORT',
     endpointHost: 'RESTATE_ENDPOINT_HOST',
+    identityKeys: 'RESTATE_IDENTITY_KEYS',
     worker: 'DURABLE_WORKER',
     maxPayloadBytes: 'DURABLE_MAX_PAYLOAD_BYTES',
   },
@@ -113,7 +121,7 @@ export const CONFIG_ENV: { readonly [B in BackendName]: Readonly<Record<string, 
   },
 };
 
-const LIST_FIELDS = new Set(['workflowModules']);
+const LIST_FIELDS = new Set(['workflowModules', 'identityKeys']);
 
 /** Validates a configuration object. @throws ConfigError naming each wrong field. */
 export function parseConfig(config: unknown): DurableConfig {
@@ -160,11 +168,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
 function describeIssues(error: z.ZodError, backend: unknown, name: (field: string) => string): string {
   return error.issues
     .map((issue) => {
-      const field = issue.path.map(String).join('.');
-      if (field === 'backend') {
+      const [top, ...inner] = issue.path.map(String);
+      if (top === 'backend') {
         return `backend ${JSON.stringify(backend)} is not one of ${BACKENDS.join(', ')}`;
       }
-      return `${field ? name(field) : '(config)'}: ${issue.message}`;
+      // A list item (`identityKeys.1`) is named by its field's variable and its position.
+      const where = top ? `${name(top)}${inner.length > 0 ? ` (item ${inner.join('.')})` : ''}` : '(config)';
+      return `${where}: ${issue.message}`;
     })
     .join('; ');
 }

@@ -10,6 +10,7 @@ import { createRuntimeFromClient, type EngineClient } from '@durable-runtime/cor
 import * as restate from '@restatedev/restate-sdk';
 import { AdminClient } from './admin-client.js';
 import { RestateEngineClient } from './client.js';
+import { endpointWarning } from './endpoint-security.js';
 import { EndpointServer } from './endpoint-server.js';
 import { IngressClient } from './ingress-client.js';
 import { Introspection } from './introspection.js';
@@ -97,6 +98,8 @@ async function serve(
     .bind(services.step)
     .setLogger(loggerAt(options.logLevel, closed));
   if (options.identityKeys.length > 0) endpoint.withIdentityV1(...options.identityKeys);
+  const warning = endpointWarning(options.endpointHost, options.identityKeys);
+  if (warning) console.warn(warning);
   const server = await EndpointServer.listen(endpoint, options.endpointHost, options.endpointPort).catch(
     (error: unknown) => {
       throw new ConfigError(

@@ -111,6 +111,7 @@ export function optionsFromConfig(config: RestateConfig): RestateRuntimeOptions 
     adminUrl: config.adminUrl,
     endpointPort: config.endpointPort,
     endpointHost: config.endpointHost,
+    identityKeys: config.identityKeys,
     worker: config.worker,
     maxPayloadBytes: config.maxPayloadBytes,
   };
