@@ -15,7 +15,7 @@ export function outcomeOfFailure(code: number, message: string): ExecutionOutcom
     return { status: 'failed', error: toErrorShape(new NonDeterminismError(nonDeterminismMessage(message))) };
   }
   if (code === CANCELLED_OR_KILLED && /cancel/i.test(message)) {
-    return { status: 'cancelled', error: toErrorShape(new CancelledError('The execution was cancelled')) };
+    return { status: 'cancelled', error: toErrorShape(new CancelledError()) };
   }
   if (code === CANCELLED_OR_KILLED && /kill/i.test(message)) {
     return { status: 'failed', error: restateError('The Restate invocation was killed', code) };

@@ -36,8 +36,13 @@ function checkedOutput(definition: AnyWorkflow, result: unknown, maxPayloadBytes
 
 /** The outcome to record for an execution whose body threw `error`: `cancelled` for a cancellation. */
 export function failureOutcome(error: unknown): ExecutionOutcome & { status: 'failed' | 'cancelled' } {
-  const shape: ErrorShape = toErrorShape(error);
-  return { status: CancelledError.is(error) || shape.code === 'CANCELLED' ? 'cancelled' : 'failed', error: shape };
+  return outcomeOfShape(toErrorShape(error));
+}
+
+/** The outcome of an execution that ended with the error `shape`: `cancelled` for a cancellation, else `failed`. */
+export function outcomeOfShape(shape: ErrorShape): ExecutionOutcome & { status: 'failed' | 'cancelled' } {
+  const cancelled = shape.code === 'CANCELLED' || (shape.code === undefined && shape.name === 'CancelledError');
+  return { status: cancelled ? 'cancelled' : 'failed', error: shape };
 }
 
 type TimerGlobals = {

@@ -24,4 +24,5 @@ export {
   executeStepAttempt,
   executeWorkflow,
   failureOutcome,
+  outcomeOfShape,
 } from './execute.js';

@@ -5,7 +5,7 @@ import {
   NonDeterminismError,
   TimeoutError,
 } from '@durable-runtime/core';
-import type { ExecutionOutcome } from '@durable-runtime/core/spi';
+import { type ExecutionOutcome, outcomeOfShape } from '@durable-runtime/core/spi';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -74,6 +74,5 @@ export function failureRetryable(error: unknown): boolean {
 
 /** The outcome of an execution that ended with `cause` (the cause of Temporal's workflow or child failure). */
 export function failedOutcome(cause: unknown): ExecutionOutcome {
-  const error = failureToShape(cause);
-  return { status: error.code === 'CANCELLED' ? 'cancelled' : 'failed', error };
+  return outcomeOfShape(failureToShape(cause));
 }
