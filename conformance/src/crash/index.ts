@@ -15,5 +15,14 @@ export {
 export type { CrashSink } from './crash-probe.js';
 export { runCrashWorker, WORKER_READY } from './crash-worker.js';
 export { fileSink } from './file-sink.js';
-export { type CampaignFigures, type CrashCampaignOptions, runCrashCampaign } from './run-crash-campaign.js';
+export {
+  CAMPAIGN_STEPS,
+  type CampaignFigures,
+  type CampaignOutcome,
+  type CrashCampaignOptions,
+  campaignFigures,
+  campaignInput,
+  runCrashCampaign,
+  writeCampaignFigures,
+} from './run-crash-campaign.js';
 export { type CrashCertificationOptions, runCrashCertification } from './run-crash-certification.js';

@@ -36,7 +36,13 @@ export interface CampaignFigures {
   readonly firstFailure?: string;
 }
 
-const STEPS = 6;
+/** Steps of each campaign execution; `campaignInput` gives the rest of its input. */
+export const CAMPAIGN_STEPS = 6;
+
+/** The input of the `n`-th execution of a campaign: durations vary between executions. */
+export function campaignInput(n: number): { steps: number; holdMs: number } {
+  return { steps: CAMPAIGN_STEPS, holdMs: 20 + (n % 5) * 40 };
+}
 
 /**
  * The crash campaign: workers are SIGKILLed at random moments (not only inside a marked step) while executions of
@@ -57,8 +63,7 @@ export function runCrashCampaign(options: CrashCampaignOptions): void {
         const running = await Promise.all(handles.map((handle) => handle.status()));
         for (let missing = inFlight - running.filter((s) => s === 'running').length; missing > 0; missing--) {
           const id = `campaign-${runTag}-${handles.length}`;
-          const input = { steps: STEPS, holdMs: 20 + (handles.length % 5) * 40 };
-          handles.push(await crash.client().start(campaign, input, { id }));
+          handles.push(await crash.client().start(campaign, campaignInput(handles.length), { id }));
         }
       };
       let worker = await crash.startWorker();
@@ -77,8 +82,8 @@ export function runCrashCampaign(options: CrashCampaignOptions): void {
             ),
           ),
         );
-        const figures = countFigures(options.name, kills, handles, outcomes, crash.sink, Date.now() - started);
-        writeFigures(figures);
+        const figures = campaignFigures(options.name, kills, handles, outcomes, crash.sink, Date.now() - started);
+        writeCampaignFigures(figures);
         expect(figures).toMatchObject({
           lost: 0,
           failedByCrashes: 0,
@@ -93,17 +98,19 @@ export function runCrashCampaign(options: CrashCampaignOptions): void {
   });
 }
 
-type Outcome = { value: unknown } | { error: unknown };
+/** How one execution of a campaign ended. */
+export type CampaignOutcome = { value: unknown } | { error: unknown };
 
-function countFigures(
+/** Counts a campaign's figures from the executions, how they ended, and their step events in the sink. */
+export function campaignFigures(
   backend: string,
   kills: number,
   handles: readonly ExecutionHandle[],
-  outcomes: readonly Outcome[],
+  outcomes: readonly CampaignOutcome[],
   sink: CrashSink,
   elapsedMs: number,
 ): CampaignFigures {
-  const expectedSum = (STEPS * (STEPS - 1)) / 2;
+  const expectedSum = (CAMPAIGN_STEPS * (CAMPAIGN_STEPS - 1)) / 2;
   let recordedStepsRerun = 0;
   let duplicateSideEffects = 0;
   let attemptsConsumedByCrashes = 0;
@@ -128,7 +135,7 @@ function countFigures(
     backend,
     kills,
     executions: handles.length,
-    steps: handles.length * STEPS,
+    steps: handles.length * CAMPAIGN_STEPS,
     lost,
     failedByCrashes,
     recordedStepsRerun,
@@ -139,7 +146,7 @@ function countFigures(
 }
 
 /** Writes the figures where `pnpm certify` collects them (only when it runs the campaign). */
-function writeFigures(figures: CampaignFigures): void {
+export function writeCampaignFigures(figures: CampaignFigures): void {
   const out = process.env.DURABLE_CERTIFY_OUT;
   if (!out) return;
   mkdirSync(out, { recursive: true });
