@@ -51,6 +51,14 @@ export class Cancellation {
     return (await this.store.get(promiseIds.cancel(executionId))) !== undefined;
   }
 
+  /**
+   * The `index`-th wait of an execution took no waiter of its own (its result was there, or it shares another's):
+   * on a server its registry entry is written empty, since a cancellation reads the registry up to its first gap.
+   */
+  async skipWait(executionId: string, index: number): Promise<void> {
+    if (!this.local) await this.store.record(promiseIds.wait(executionId, index), executionId, {});
+  }
+
   /** Whether waits register in process memory (local mode): one synchronous step, no durable operation. */
   get inMemory(): boolean {
     return this.local !== undefined;

@@ -5,22 +5,21 @@ import {
   fromErrorShape,
   type NonDeterminismError,
   toErrorShape,
-  UnsupportedFeatureError,
 } from '@durable-runtime/core';
 import type {
   EngineContext,
   ExecutionOutcome,
   ExecutionRef,
-  PromiseSettlement,
   StartRequest,
   StepOutcome,
   StepRequest,
   WaitOutcome,
 } from '@durable-runtime/core/spi';
-import type { Context, DurablePromise } from '@resonatehq/sdk/async';
+import type { Context, Info } from '@resonatehq/sdk/async';
 import { promiseIds } from './ids.js';
-import { OperationLog, type Waiter } from './operation-log.js';
-import { FOREVER_MS } from './promise-store.js';
+import { OperationLog } from './operation-log.js';
+import type { StoredPromise } from './promise-store.js';
+import { newStamp, type Outcome, Scheduler, type Ticket } from './scheduler.js';
 import { type Delivery, isCancelMark, isDelivery } from './slots.js';
 import type { StateSnapshot } from './state-journal.js';
 import { runStep } from './steps.js';
@@ -31,17 +30,44 @@ interface WaitRecord {
   readonly ready?: unknown;
   readonly error?: ErrorShape;
   readonly cancelled?: true;
+  /** The waiter of an earlier wait on the same promise name, which this wait shares. */
+  readonly shared?: string;
+}
+
+/** An operation's completion as the scheduler takes it (`undefined`: the operation reports it itself later). */
+interface Completion {
+  readonly outcome: Outcome;
+  readonly stamp?: number | undefined;
+  readonly ack?: () => Promise<number>;
+}
+
+/** How a waiter is made: a timer (a sleep, a wait's timeout) or a promise that only a delivery settles. */
+type WaiterKind = { readonly timerMs: number } | { readonly timerMs?: undefined };
+
+/** A waiter's settlement as the workflow reads it: a delivery, or `undefined` when its timer fired. */
+type Waited = { readonly delivery: Delivery | undefined };
+
+/** The SDK's way to end a pass suspended on remote promises (`AsyncContext.track`, `fireSuspend`). */
+interface SuspendableContext {
+  track(id: string, outcome: Promise<{ kind: 'suspended'; remote: string[] }>): unknown;
+  fireSuspend(): void;
 }
 
 /**
  * The SPI's {@link EngineContext} for one pass of a workflow on Resonate's async engine. Steps and the determinism
- * helpers are `ctx.run` leaves; timers are `ctx.sleep`; durable promises, messages, state, children and
- * cancellation are emulated on durable promises with deterministic ids (see `slots.ts`, `state-journal.ts`,
- * `children.ts`, `cancellation.ts`). Every operation is logged by name ({@link OperationLog}), so a diverging
- * replay fails with a `NonDeterminismError`.
+ * helpers are `ctx.run` leaves; durable promises, messages, timers, children and cancellation are emulated on
+ * durable promises with deterministic ids (see `slots.ts`, `state-journal.ts`, `children.ts`, `cancellation.ts`).
+ * Every operation is logged by name ({@link OperationLog}), so a diverging replay fails with a `NonDeterminismError`.
+ *
+ * Waits do not suspend the pass by themselves (the SDK would end it as soon as one promise is pending, and could
+ * not end the execution while one is): a wait's waiter is a promise at a position of the execution that the adapter
+ * creates and watches itself. The workflow learns of completions in a recorded order ({@link Scheduler}); when it
+ * is blocked on waiters alone, the pass is suspended on all of them, and whichever settles first resumes it
+ * (`Promise.race`). An execution can end while waits are pending or steps run (they are abandoned).
  */
 export class ResonateEngineContext implements EngineContext {
   readonly log: OperationLog;
+  readonly #scheduler: Scheduler;
   /** The execution's state as of this point of the pass (a replay repeats every change). */
   #state: StateSnapshot = {};
   #stateChanges = 0;
@@ -60,6 +86,10 @@ export class ResonateEngineContext implements EngineContext {
   #inFlight = 0;
   /** No two operations have been in flight at once so far (see `StepIssue.sequential`). */
   #sequential = true;
+  /** The steps running in this worker, and how to abandon each when the pass ends. */
+  readonly #running = new Map<Ticket, () => void>();
+  /** The pass ended the execution: a step that starts now is abandoned at once. */
+  #abandoning = false;
 
   constructor(
     private readonly ctx: Context,
@@ -68,103 +98,126 @@ export class ResonateEngineContext implements EngineContext {
     readonly executionId: string,
   ) {
     this.log = new OperationLog(ctx, executionId, host.leafOptions);
+    this.#scheduler = new Scheduler(
+      (ids) => this.#suspend(ids),
+      () => host.closed,
+    );
   }
 
   get divergence(): NonDeterminismError | undefined {
     return this.log.divergence;
   }
 
+  /**
+   * The workflow returned or threw: nothing is delivered any more. When the pass ends the execution, steps still
+   * running are abandoned (recorded without a result); when it is aborted (a store failure: the SDK runs it again),
+   * they run to their end, so that the next pass replays their results.
+   */
+  finish(endsExecution: boolean): void {
+    this.#scheduler.stop();
+    if (!endsExecution) return;
+    this.#abandoning = true;
+    for (const abandon of this.#running.values()) abandon();
+    this.#running.clear();
+  }
+
   runStep(request: StepRequest): Promise<StepOutcome> {
-    // As #operation does, with one chained callback less: steps are the hot path.
     const step = this.host.registry.step(request.stepName);
     const issue = { sequential: this.#issue(), cancellable: !this.#cancelDelivered };
-    return runStep(this.log, this.host, step, request, this.executionId, issue).then((result) => {
-      this.#inFlight--;
+    const ticket = this.#scheduler.issue();
+    const hooks = {
+      running: () => ticket.running(),
+      recording: () => {
+        ticket.transient();
+        this.#running.delete(ticket);
+      },
+      onAbandon: (abandon: () => void) => {
+        if (this.#abandoning) abandon();
+        else this.#running.set(ticket, abandon);
+      },
+    };
+    runStep(this.log, this.host, step, request, this.executionId, issue, hooks).then((result) => {
       if (!result.sequential) this.#sequential = false;
-      if (result.kind === 'done') return result.outcome;
-      this.#cancelDelivered = true;
-      throw new CancelledError();
-    }, this.#failed);
+      // An abandoned step (on replay of a pass that ended the execution while it ran) is never answered.
+      if (result.kind === 'abandoned') return ticket.running();
+      if (result.kind === 'done') return ticket.ready({ ok: true, value: result.outcome }, result.stamp);
+      ticket.ready({ ok: false, error: new CancelledError() }, result.stamp);
+    }, this.#reportFailure(ticket));
+    return ticket.promise.then(this.#answered, this.#failed) as Promise<StepOutcome>;
   }
 
   sleep(ms: number): Promise<void> {
-    return this.#operation(() => this.#sleep(ms));
+    return this.#operation((ticket) => this.#sleep(ticket, ms)) as Promise<void>;
   }
 
-  async #sleep(ms: number): Promise<void> {
-    const waiter = this.host.cancellation.inMemory
-      ? await this.#localTimer(ms)
-      : (
-          await this.#wait(
-            'sleep',
-            async () => undefined,
-            () => this.ctx.sleep(ms),
-          )
-        ).waiter;
-    const value = await this.#waited('sleep', waiter);
-    if (value !== undefined) throw this.log.diverge('sleep', waiter?.position ?? -1, value);
-  }
-
-  /**
-   * A sleep in local mode: its timer alone, registered for cancellation in process memory. On a server the
-   * registration is a store write, which takes a leaf before the timer (see {@link #wait}); here it is one synchronous
-   * step, so a sleep costs the store one promise, as a native `ctx.sleep` does.
-   */
-  async #localTimer(ms: number): Promise<Waiter> {
-    const waiter = await this.log.waiter('sleep', () => this.ctx.sleep(ms));
-    const waitId = waiter.promise.id;
-    if (this.host.cancellation.registerWaitInMemory(this.executionId, waitId)) {
-      // Cancelled already: the timer is settled with the cancel mark, before or after the SDK creates it.
-      this.host.cancellation.interrupt(this.executionId, waitId).catch((error: Error) => this.log.abort(error));
+  #sleep(ticket: Ticket, ms: number): Promise<Completion | undefined> {
+    const interpret = (waited: Waited): Outcome =>
+      waited.delivery === undefined ? { ok: true, value: undefined } : this.#diverged('sleep', waited.delivery);
+    if (this.host.cancellation.inMemory) {
+      // Local mode: the timer alone, registered for cancellation in process memory (one synchronous step).
+      const { id } = this.log.reserve();
+      if (this.host.cancellation.registerWaitInMemory(this.executionId, id)) {
+        // Cancelled already: the timer is settled with the cancel mark, before or after it is created.
+        this.host.cancellation.interrupt(this.executionId, id).catch((error: Error) => this.log.abort(error));
+      }
+      return this.#awaitWaiter(ticket, 'sleep', id, { timerMs: ms }, interpret);
     }
-    return waiter;
+    return this.#wait(
+      ticket,
+      'sleep',
+      async () => undefined,
+      (record) => (record.ready !== undefined ? this.#diverged('sleep', record.ready) : { ok: true, value: undefined }),
+    ).then((waited) => waited && this.#afterWait(ticket, 'sleep', waited, { timerMs: ms }, interpret));
   }
 
   promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
-    return this.#operation(() => this.#promise(name, timeoutMs));
-  }
-
-  async #promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
     const op = `promise:${name}`;
     const round = this.#promiseRounds.get(name) ?? 0;
     const slotId = promiseIds.promiseSlot(this.executionId, name, round);
-    const { ready, waiter } = await this.#wait(
-      op,
-      async (waitId) => {
-        const slot = await this.host.slots.claim(this.executionId, slotId, waitId);
-        if (isDelivery(slot)) return slot.settlement;
-        if (slot.wait === waitId) return undefined;
-        return this.#earlierSettlement(name, slot.wait);
-      },
-      () => this.ctx.promise(this.#waiterOptions(timeoutMs)),
-    );
-    if (!waiter) return ready as PromiseSettlement;
-    const delivered = await this.#waited(op, waiter);
-    if (delivered) return delivered.settlement;
-    this.#promiseRounds.set(name, round + 1);
-    return { kind: 'timeout' };
+    const kind: WaiterKind = timeoutMs === undefined ? {} : { timerMs: timeoutMs };
+    const interpret = (waited: Waited): Outcome =>
+      waited.delivery ? { ok: true, value: waited.delivery.settlement } : { ok: true, value: { kind: 'timeout' } };
+    const answer = this.#operation((ticket) =>
+      this.#wait(
+        ticket,
+        op,
+        async (waitId) => {
+          const slot = await this.host.slots.claim(this.executionId, slotId, waitId);
+          if (isDelivery(slot)) return { ready: slot.settlement };
+          // Another wait on this name claimed the slot (concurrently, or before: it got the value then): its waiter
+          // gives this wait the same settlement.
+          if (slot.wait !== waitId) return { shared: slot.wait };
+          return undefined;
+        },
+        (record) => ({ ok: true, value: record.ready }),
+      ).then((waited) => waited && this.#afterWait(ticket, op, waited, kind, interpret)),
+    ) as Promise<WaitOutcome>;
+    return answer.then((outcome) => {
+      // Delivered in the recorded order: the next wait on the name takes the next round.
+      if (outcome.kind === 'timeout') this.#promiseRounds.set(name, round + 1);
+      return outcome;
+    });
   }
 
   receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
-    return this.#operation(() => this.#receive(channel, timeoutMs));
-  }
-
-  async #receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
     const op = `receive:${channel}`;
     const index = this.#receives.get(channel) ?? 0;
     this.#receives.set(channel, index + 1);
     const slotId = promiseIds.mailboxSlot(this.executionId, channel, index);
-    const { ready, waiter } = await this.#wait(
-      op,
-      async (waitId) => {
-        const slot = await this.host.slots.claim(this.executionId, slotId, waitId);
-        return isDelivery(slot) ? slot.settlement : undefined;
-      },
-      () => this.ctx.promise(this.#waiterOptions(timeoutMs)),
-    );
-    if (!waiter) return ready as PromiseSettlement;
-    const delivered = await this.#waited(op, waiter);
-    return delivered ? delivered.settlement : { kind: 'timeout' };
+    const kind: WaiterKind = timeoutMs === undefined ? {} : { timerMs: timeoutMs };
+    const interpret = (waited: Waited): Outcome =>
+      waited.delivery ? { ok: true, value: waited.delivery.settlement } : { ok: true, value: { kind: 'timeout' } };
+    return this.#operation((ticket) =>
+      this.#wait(
+        ticket,
+        op,
+        async (waitId) => {
+          const slot = await this.host.slots.claim(this.executionId, slotId, waitId);
+          return isDelivery(slot) ? { ready: slot.settlement } : undefined;
+        },
+        (record) => ({ ok: true, value: record.ready }),
+      ).then((waited) => waited && this.#afterWait(ticket, op, waited, kind, interpret)),
+    ) as Promise<WaitOutcome>;
   }
 
   async getState(key: string): Promise<unknown> {
@@ -173,75 +226,71 @@ export class ResonateEngineContext implements EngineContext {
 
   setState(key: string, value: unknown): Promise<void> {
     this.#state = { ...this.#state, [key]: value };
-    return this.#operation(() => this.#saveState(`state.set:${key}`));
+    return this.#saveState(`state.set:${key}`);
   }
 
   deleteState(key: string): Promise<void> {
     const { [key]: _deleted, ...rest } = this.#state;
     this.#state = rest;
-    return this.#operation(() => this.#saveState(`state.delete:${key}`));
+    return this.#saveState(`state.delete:${key}`);
   }
 
   send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
     const op = `send:${target.workflowName}/${target.executionId}#${channel}`;
-    return this.#operation(async () => {
-      const recorded = await this.log.record(op, (info) =>
-        domainErrors(() => this.host.deliverMessage(target, channel, message, info.id, true)),
-      );
-      if (recorded.error) throw fromErrorShape(recorded.error);
-    });
+    return this.#recordOperation(op, (info) =>
+      domainErrors(() => this.host.deliverMessage(target, channel, message, info.id, true)),
+    ) as Promise<void>;
   }
 
   callChild(request: StartRequest): Promise<ExecutionOutcome> {
-    return this.#operation(() => this.#callChild(request));
-  }
-
-  /** Waits for a child; a cancellation of this execution interrupts the wait and cancels the child too. */
-  async #callChild(request: StartRequest): Promise<ExecutionOutcome> {
     const op = `call:${request.workflowName}/${request.executionId}`;
-    const { ready, waiter } = await this.#wait(
-      op,
-      async (waitId) => {
-        await this.host.startExecution(request, undefined);
-        return this.host.children.watch(request.executionId, waitId);
-      },
-      () => this.ctx.promise({ timeout: FOREVER_MS }),
-    );
-    if (!waiter) return ready as ExecutionOutcome;
-    let delivered: Delivery | undefined;
-    try {
-      delivered = await this.#waited(op, waiter);
-    } catch (error) {
-      if (CancelledError.is(error)) {
-        await this.log.record(`cancel:${request.workflowName}/${request.executionId}`, async () => {
-          await this.host.cancelExecution(request);
-          return {};
-        });
-      }
-      throw error;
-    }
-    if (!delivered) throw this.log.diverge(op, waiter.position, delivered);
-    return (delivered.settlement as { value: ExecutionOutcome }).value;
+    const kind: WaiterKind = {};
+    const interpret = (waited: Waited): Outcome =>
+      waited.delivery
+        ? { ok: true, value: (waited.delivery.settlement as { value: ExecutionOutcome }).value }
+        : this.#diverged(op, waited.delivery);
+    const answer = this.#operation((ticket) =>
+      this.#wait(
+        ticket,
+        op,
+        async (waitId) => {
+          await this.host.startExecution(request, undefined);
+          const ended = await this.host.children.watch(request.executionId, waitId);
+          return ended === undefined ? undefined : { ready: ended };
+        },
+        (record) => ({ ok: true, value: record.ready }),
+      ).then((waited) => waited && this.#afterWait(ticket, op, waited, kind, interpret)),
+    ) as Promise<ExecutionOutcome>;
+    return answer.catch((error: unknown) => {
+      if (!CancelledError.is(error)) throw error;
+      // Interrupted by the cancellation of this execution: the child is cancelled too (recorded, at the point the
+      // workflow learns of it).
+      return this.#recordOperation(`cancel:${request.workflowName}/${request.executionId}`, async () => {
+        await this.host.cancelExecution(request);
+        return {};
+      }).then(() => {
+        throw error;
+      });
+    });
   }
 
   startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
     const op = `start:${request.workflowName}/${request.executionId}`;
-    return this.#operation(async () => {
-      const recorded = await this.log.record(op, () => domainErrors(() => this.host.startExecution(request, delayMs)));
-      if (recorded.error) throw fromErrorShape(recorded.error);
-    });
+    return this.#recordOperation(op, () =>
+      domainErrors(() => this.host.startExecution(request, delayMs)),
+    ) as Promise<void>;
   }
 
   now(): Promise<number> {
-    return this.#operation(async () => (await this.log.record('now', () => ({ value: Date.now() }))).value);
+    return this.#recordOperation('now', () => ({ ready: Date.now() })) as Promise<number>;
   }
 
   random(): Promise<number> {
-    return this.#operation(async () => (await this.log.record('random', () => ({ value: Math.random() }))).value);
+    return this.#recordOperation('random', () => ({ ready: Math.random() })) as Promise<number>;
   }
 
   uuid(): Promise<string> {
-    return this.#operation(async () => (await this.log.record('uuid', () => ({ value: crypto.randomUUID() }))).value);
+    return this.#recordOperation('uuid', () => ({ ready: crypto.randomUUID() })) as Promise<string>;
   }
 
   /**
@@ -256,16 +305,45 @@ export class ResonateEngineContext implements EngineContext {
     );
   }
 
+  /** Checks, at the end of a pass that ends the execution, that it did not skip operations a replay recorded. */
+  async end(): Promise<void> {
+    await this.log.end((id) => this.host.store.get(id));
+  }
+
   /**
-   * Counts an operation in flight from its issue (synchronously) to its answer, and notes a delivered cancellation.
-   * `work` is told whether the operation is sequential (see {@link #issue}).
+   * Issues an operation (synchronously, in the workflow's order): `work` computes its completion, which the
+   * scheduler delivers in the recorded order.
    */
-  #operation<T>(work: (sequential: boolean) => Promise<T>): Promise<T> {
-    // Chained rather than awaited: no suspended frame per waiting operation.
-    return work(this.#issue()).then((value) => {
-      this.#inFlight--;
-      return value;
-    }, this.#failed);
+  #operation(work: (ticket: Ticket) => Promise<Completion | undefined>): Promise<unknown> {
+    this.#issue();
+    const ticket = this.#scheduler.issue();
+    let completed: Promise<Completion | undefined>;
+    try {
+      completed = work(ticket);
+    } catch (error) {
+      // Issued synchronously (a divergence found while reserving a position): answered like any failure.
+      completed = Promise.reject(error);
+    }
+    completed.then((completion) => {
+      if (completion) ticket.ready(completion.outcome, completion.stamp, completion.ack);
+    }, this.#reportFailure(ticket));
+    return ticket.promise.then(this.#answered, this.#failed);
+  }
+
+  /** An operation that is one record: its value (`ready`) or its domain error. */
+  #recordOperation(op: string, leaf: (info: Info) => Promise<WaitRecord> | WaitRecord): Promise<unknown> {
+    return this.#operation(async () => {
+      const recorded = await this.log.record(op, leaf);
+      const outcome: Outcome = recorded.error
+        ? { ok: false, error: fromErrorShape(recorded.error) }
+        : { ok: true, value: recorded.ready };
+      return { outcome, stamp: recorded.t };
+    });
+  }
+
+  /** A failure outside the recorded order (a divergence, a store failure): delivered at once. */
+  #reportFailure(ticket: Ticket): (error: unknown) => void {
+    return (error) => ticket.fail(error);
   }
 
   /** Counts an operation issued; tells whether it is sequential: none in flight now, none ever issued alongside another. */
@@ -275,6 +353,11 @@ export class ResonateEngineContext implements EngineContext {
     return this.#sequential;
   }
 
+  readonly #answered = (value: unknown): unknown => {
+    this.#inFlight--;
+    return value;
+  };
+
   /** An operation's failure: counted as answered; a `CancelledError` means the workflow has been told. */
   readonly #failed = (error: unknown): never => {
     this.#inFlight--;
@@ -282,81 +365,204 @@ export class ResonateEngineContext implements EngineContext {
     throw error;
   };
 
-  /** Checks, at the end of a pass that ends the execution, that it did not skip operations a replay recorded. */
-  async end(): Promise<void> {
-    await this.log.end((id) => this.host.store.get(id));
-  }
-
-  async #saveState(op: string): Promise<void> {
+  #saveState(op: string): Promise<void> {
     const snapshot = this.#state;
     const index = this.#stateChanges++;
-    await this.log.record(op, async () => {
+    return this.#recordOperation(op, async () => {
       await this.host.state.write(this.executionId, index, snapshot);
       return {};
-    });
+    }) as Promise<void>;
   }
 
   /**
-   * A wait: a leaf runs `claim` (which returns the result when there is nothing to wait for); when a waiter is
-   * needed, the leaf registers it for cancellation and, if the execution is cancelled already, settles it with the
-   * cancel mark. Whatever the leaf published, the waiter is then created at the next position.
+   * A wait's leaf: it runs `claim` (which returns the result when there is nothing to wait for, or the waiter of an
+   * earlier wait to share); when a waiter is needed, the leaf registers it for cancellation and, if the execution is
+   * cancelled already, settles it with the cancel mark. The waiter takes the position after the leaf's. Returns the
+   * completion when there is nothing to wait for, else the waiter to wait on.
    */
   async #wait(
+    ticket: Ticket,
     op: string,
-    claim: (waitId: string) => Promise<unknown>,
-    startWaiter: () => DurablePromise<unknown>,
-  ): Promise<{ ready?: unknown; waiter?: Waiter }> {
-    const index = this.#registeredWaits;
-    const { recorded, waiter } = await this.log.wait<WaitRecord>(
+    claim: (waitId: string) => Promise<WaitRecord | undefined>,
+    readyOutcome: (record: WaitRecord) => Outcome,
+  ): Promise<{ readonly waitId: string; readonly stamp: number | undefined } | undefined> {
+    // Taken at the issue: concurrent waits register at distinct indexes.
+    const index = this.#registeredWaits++;
+    let waitId = '';
+    const leaf = async (): Promise<WaitRecord> => {
+      // A wait issued after a cancellation throws at once, before it takes anything (a message stays queued).
+      const cancelled = this.host.cancellation.isCancelled(this.executionId);
+      if (cancelled === true || (cancelled !== false && (await cancelled))) return { cancelled: true };
+      let record: WaitRecord;
+      try {
+        record = (await claim(waitId)) ?? {};
+      } catch (error) {
+        if (DurableError.is(error)) return { error: toErrorShape(error) };
+        throw error;
+      }
+      if (record.ready !== undefined || record.shared !== undefined) return record;
+      if (await this.host.cancellation.registerWait(this.executionId, index, waitId)) {
+        await this.host.cancellation.interrupt(this.executionId, waitId);
+      }
+      return {};
+    };
+    const recorded = await this.log.record<WaitRecord>(
       op,
-      async (waitId) => {
-        // A wait issued after a cancellation throws at once, before it takes anything (a message stays queued).
-        const cancelled = this.host.cancellation.isCancelled(this.executionId);
-        if (cancelled === true || (cancelled !== false && (await cancelled))) return { cancelled: true };
-        const record = await domainErrors(() => claim(waitId));
-        if (record.error || record.ready !== undefined) return record;
-        if (await this.host.cancellation.registerWait(this.executionId, index, waitId)) {
-          await this.host.cancellation.interrupt(this.executionId, waitId);
-        }
-        return {};
+      async () => {
+        const record = await leaf();
+        // No waiter of its own: its index in the registry stays empty.
+        if (Object.keys(record).length > 0) await this.host.cancellation.skipWait(this.executionId, index);
+        return record;
       },
-      (recorded) => (recorded.error || recorded.cancelled || recorded.ready !== undefined ? undefined : startWaiter()),
+      undefined,
+      undefined,
+      () => {
+        waitId = this.log.reserve().id;
+      },
     );
-    if (recorded.cancelled) throw new CancelledError();
-    if (recorded.error) throw fromErrorShape(recorded.error);
-    if (waiter) this.#registeredWaits = index + 1;
-    return { ready: recorded.ready, ...(waiter ? { waiter } : {}) };
-  }
-
-  /** The waiter's delivery, or `undefined` when its timer fired. @throws CancelledError when cancelled */
-  async #waited(op: string, waiter: Waiter | undefined): Promise<Delivery | undefined> {
-    if (!waiter) throw new Error(`internal: '${op}' has no waiter`);
-    let value: unknown;
-    try {
-      value = await waiter.promise;
-    } catch (reason) {
-      if (isCancelMark(reason)) throw new CancelledError();
-      if (reason instanceof Error) throw this.log.abort(reason);
-      throw this.log.diverge(op, waiter.position, reason);
+    const stamp = recorded.t;
+    if (recorded.cancelled) {
+      ticket.ready({ ok: false, error: new CancelledError() }, stamp);
+      return undefined;
     }
-    if (value === undefined || isDelivery(value)) return value;
-    throw this.log.diverge(op, waiter.position, value);
+    if (recorded.error) {
+      ticket.ready({ ok: false, error: fromErrorShape(recorded.error) }, stamp);
+      return undefined;
+    }
+    if (recorded.ready !== undefined) {
+      ticket.ready(readyOutcome(recorded), stamp);
+      return undefined;
+    }
+    if (recorded.shared !== undefined) return { waitId: recorded.shared, stamp: undefined };
+    return { waitId, stamp: undefined };
   }
 
-  /** A repeated wait on a promise name that an earlier wait already received: the same settlement. */
-  async #earlierSettlement(name: string, earlierWaitId: string): Promise<PromiseSettlement> {
-    const earlier = await this.host.store.get(earlierWaitId);
-    if (earlier?.state === 'resolved' && isDelivery(earlier.value)) return earlier.value.settlement;
-    if (earlier?.state === 'rejected_canceled') throw new CancelledError();
-    throw new UnsupportedFeatureError('resonate', `two concurrent waits on the durable promise '${name}'`);
+  #afterWait(
+    ticket: Ticket,
+    op: string,
+    waiter: { readonly waitId: string },
+    kind: WaiterKind,
+    interpret: (waited: Waited) => Outcome,
+  ): Promise<Completion | undefined> {
+    return this.#awaitWaiter(ticket, op, waiter.waitId, kind, interpret);
   }
 
-  #waiterOptions(timeoutMs: number | undefined) {
-    if (timeoutMs === undefined) return { timeout: FOREVER_MS };
-    // A timer promise: Resonate resolves it (without a value) when the timeout passes, unless a delivery came first.
-    return { timeout: timeoutMs, tags: { 'resonate:timer': 'true', 'resonate:target': this.host.target } };
+  /**
+   * Creates the waiter (or finds it, on replay) and watches it: its settlement completes the operation. Registered
+   * before the waiter is read, so no settlement slips between the read and the watch.
+   */
+  async #awaitWaiter(
+    ticket: Ticket,
+    op: string,
+    waitId: string,
+    kind: WaiterKind,
+    interpret: (waited: Waited) => Outcome,
+  ): Promise<Completion | undefined> {
+    const settled = (record: StoredPromise) => {
+      const completion = this.#settledWaiter(op, waitId, record, interpret);
+      ticket.ready(completion.outcome, undefined, completion.ack);
+    };
+    const unwatch = this.#watch(waitId, settled);
+    let record: StoredPromise;
+    try {
+      record =
+        kind.timerMs !== undefined
+          ? await this.host.store.createTimer(waitId, this.executionId, Date.now() + kind.timerMs, this.host.target)
+          : await this.host.store.create(waitId, this.executionId);
+    } catch (error) {
+      unwatch();
+      throw this.log.abort(error as Error);
+    }
+    if (record.state !== 'pending') {
+      unwatch();
+      return this.#settledWaiter(op, waitId, record, interpret);
+    }
+    // Not local mode: the deadline is read at its time (the store settles the timer then).
+    const unwatchDeadline =
+      kind.timerMs !== undefined && !this.host.localStore
+        ? this.#readAt(waitId, record.timeoutAt, settled)
+        : () => undefined;
+    ticket.waiting(waitId, () => {
+      unwatch();
+      unwatchDeadline();
+    });
+    return undefined;
+  }
+
+  /** The completion a settled waiter gives, with the acknowledgement that records its order when it matters. */
+  #settledWaiter(
+    op: string,
+    waitId: string,
+    record: StoredPromise,
+    interpret: (waited: Waited) => Outcome,
+  ): Completion {
+    let outcome: Outcome;
+    if (record.state === 'rejected_canceled' || (record.state !== 'resolved' && isCancelMark(record.value))) {
+      outcome = { ok: false, error: new CancelledError() };
+    } else if (record.state !== 'resolved') {
+      outcome = { ok: false, error: this.log.abort(new Error(`Waiter ${waitId} ended ${record.state}`)) };
+    } else if (record.value === undefined || isDelivery(record.value)) {
+      outcome = interpret({ delivery: record.value as Delivery | undefined });
+    } else {
+      outcome = this.#diverged(op, record.value);
+    }
+    const ack = async () => {
+      const acked = await this.host.store.create(promiseIds.ack(waitId), this.executionId, { t: newStamp() });
+      return (acked.param as { t: number }).t;
+    };
+    return { outcome, ack };
+  }
+
+  /** Calls `settled` when the waiter settles while this pass runs. Local mode: told by the store. */
+  #watch(waitId: string, settled: (record: StoredPromise) => void): () => void {
+    const local = this.host.localStore;
+    if (local) return local.watch(waitId, (record) => settled(this.host.store.decode(record)));
+    // A server: polled while the pass runs (it runs while steps do; otherwise it is suspended on the waiter).
+    const timer = setInterval(() => {
+      this.host.store.get(waitId).then(
+        (record) => {
+          if (record && record.state !== 'pending') settled(record);
+        },
+        () => undefined,
+      );
+    }, POLL_WAITERS_MS);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  #readAt(waitId: string, deadline: number, settled: (record: StoredPromise) => void): () => void {
+    const timer = setTimeout(
+      () => {
+        this.host.store.get(waitId).then(
+          (record) => {
+            if (record && record.state !== 'pending') settled(record);
+          },
+          () => undefined,
+        );
+      },
+      Math.min(Math.max(deadline - Date.now(), 0), 2 ** 31 - 1),
+    );
+    timer.unref();
+    return () => clearTimeout(timer);
+  }
+
+  #diverged(op: string, found: unknown): Outcome {
+    return { ok: false, error: this.log.diverge(op, -1, found) };
+  }
+
+  /** Ends the pass suspended on the waiters: whichever settles first resumes the execution. */
+  #suspend(waitIds: string[]): void {
+    const internals = this.ctx as unknown as Partial<SuspendableContext>;
+    if (typeof internals.track !== 'function' || typeof internals.fireSuspend !== 'function') {
+      throw new Error('internal: this version of @resonatehq/sdk cannot be suspended by the adapter');
+    }
+    internals.track(waitIds[0] as string, Promise.resolve({ kind: 'suspended', remote: waitIds }));
+    internals.fireSuspend();
   }
 }
+
+/** How often a running pass on a server reads the waiters it waits on. */
+const POLL_WAITERS_MS = 250;
 
 /** Runs `work` and records its result; a durable-runtime error (not found, validation...) is recorded as `error`. */
 async function domainErrors(work: () => Promise<unknown>): Promise<WaitRecord> {

@@ -23,6 +23,14 @@ export const promiseIds = {
   watch: (executionId: string, index: number) => `${executionId}:c.${index}`,
   /** The index-th wait of an execution: names the durable promise a cancellation must settle. */
   wait: (executionId: string, index: number) => `${executionId}:w.${index}`,
+  /**
+   * The acknowledgement of the waiter `waitId` (`<executionId>:<position>`): the stamp of the moment the workflow
+   * learned of its settlement, when the order of completions mattered (see `scheduler.ts`).
+   */
+  ack: (waitId: string) => {
+    const separator = waitId.indexOf(':');
+    return `${waitId.slice(0, separator)}:a.${waitId.slice(separator + 1)}`;
+  },
   /** Exists once the execution was asked to cancel. */
   cancel: (executionId: string) => `${executionId}:cancel`,
   /** The `index`-th failed attempt of the step whose promise is `stepId` (`<executionId>:<position>`). */

@@ -51,6 +51,8 @@ export class LocalStore {
   readonly #waiters = new Map<string, Set<(record: PromiseRecord) => void>>();
   /** Timer promises not yet due (see {@link timer}). */
   readonly #timers = new DeadlineTimers((id) => this.#readAtDeadline(id));
+  /** Who watches which promise in a running pass (see {@link watch}). */
+  readonly #watches = new Map<string, Set<(record: PromiseRecord) => void>>();
   /** Children's watch lists and cancellation's wait registry, in local mode. */
   readonly bookkeeping = new LocalBookkeeping();
   #running = false;
@@ -129,12 +131,43 @@ export class LocalStore {
     return this.#network
       .send({ kind: 'promise.get', head: { corrId: crypto.randomUUID(), version: this.#protocol }, data: { id } })
       .then((response) => {
-        if (response.head.status === 200) return (response.data as { promise: PromiseRecord }).promise;
+        if (response.head.status === 200) {
+          const { promise } = response.data as { promise: PromiseRecord };
+          this.observe(promise);
+          return promise;
+        }
         if (response.head.status === 404) return undefined;
         throw new Error(
           `Resonate local store: reading ${id} answered ${response.head.status}: ${String(response.data)}`,
         );
       });
+  }
+
+  /**
+   * @internal Calls `settled` when a request of a runtime of this store (a settle, a read, the read at a timer's
+   * deadline) finds the promise settled: a running pass learns at once of the settlement of a promise it waits on.
+   * Returns the function that stops watching.
+   */
+  watch(id: string, settled: (record: PromiseRecord) => void): () => void {
+    let watchers = this.#watches.get(id);
+    if (!watchers) {
+      watchers = new Set();
+      this.#watches.set(id, watchers);
+    }
+    watchers.add(settled);
+    return () => {
+      const current = this.#watches.get(id);
+      if (current?.delete(settled) && current.size === 0) this.#watches.delete(id);
+    };
+  }
+
+  /** @internal A request found this promise settled: tells its watchers (once). */
+  observe(record: PromiseRecord): void {
+    if (this.#watches.size === 0 || record.state === 'pending') return;
+    const watchers = this.#watches.get(record.id);
+    if (!watchers) return;
+    this.#watches.delete(record.id);
+    for (const settled of watchers) settled(record);
   }
 
   /** The protocol version the workers' requests use. */

@@ -1,7 +1,8 @@
 import { NonDeterminismError } from '@durable-runtime/core';
-import type { Context, DurablePromise, Info } from '@resonatehq/sdk/async';
+import type { Context, Info } from '@resonatehq/sdk/async';
 import { promiseIds } from './ids.js';
 import type { LeafOptions, ResonateOptions } from './leaf-options.js';
+import { newStamp } from './scheduler.js';
 
 /** The name of the end of an execution in divergence messages (and of its record, in earlier versions). */
 const END = 'end';
@@ -12,6 +13,14 @@ export type Leaf<T> = (info: Info) => Promise<T> | T;
 /** An operation's recorded result carries the operation's name: the adapter's operation log. */
 export interface Recorded {
   readonly op: string;
+  /** The stamp of the operation's completion (absent in records of earlier versions of the adapter). */
+  readonly t?: number;
+}
+
+/** The SDK's numbering of a workflow's operations (`AsyncContext.seq`, `seqid()`), which waiters take part in. */
+interface SequencedContext {
+  seq: number;
+  seqid(): string;
 }
 
 /**
@@ -30,8 +39,8 @@ export interface Matcher {
  * positional: `<id>:<position>`), whose recorded result carries the operation's name. A replay that finds another
  * operation's record at a position took a different path: the log fails it with core's `NonDeterminismError`
  * (the SDK itself would return the other operation's result). A wait is a leaf followed by a waiter promise at the
- * very next position; the leaf publishes the waiter's id (for deliveries and cancellation), so the two positions are
- * reserved together: operations issued meanwhile by concurrent branches queue behind them.
+ * very next position (reserved with the leaf: see {@link reserve}); the leaf publishes the waiter's id (for
+ * deliveries and cancellation).
  */
 export class OperationLog {
   /** The first divergence found: the execution fails with it, whatever the workflow catches. */
@@ -57,12 +66,14 @@ export class OperationLog {
     leaf: Leaf<T>,
     options: ResonateOptions = this.options.bookkeeping,
     matcher?: Matcher,
+    onIssued?: () => void,
   ): Promise<T & Recorded> {
     const gate = this.#enter();
     if (gate) await gate;
     let issued: Issued;
     try {
       issued = this.#issue(op, leaf, options);
+      onIssued?.();
     } finally {
       this.#leave();
     }
@@ -70,43 +81,21 @@ export class OperationLog {
   }
 
   /**
-   * Runs (or replays) a wait: the leaf gets the id its waiter will have; `startWaiter` creates the waiter from the
-   * leaf's result, or returns `undefined` when there is nothing to wait for.
+   * Reserves the next position for a promise the adapter creates itself (a waiter: see `engine-context.ts`): the
+   * SDK's numbering skips it, so the next operation takes the position after. Returns the promise's id.
    */
-  async wait<T extends object>(
-    op: string,
-    leaf: (waitId: string, info: Info) => Promise<T>,
-    startWaiter: (recorded: T & Recorded) => DurablePromise<unknown> | undefined,
-  ): Promise<{ recorded: T & Recorded; waiter?: Waiter }> {
-    const gate = this.#enter();
-    if (gate) await gate;
-    try {
-      // The leaf takes the next position, its waiter the one after.
-      const waitId = promiseIds.position(this.executionId, this.#next + 1);
-      const recorded = await this.#recorded<T>(
-        op,
-        this.#issue(op, (info) => leaf(waitId, info), this.options.bookkeeping),
-      );
-      const promise = startWaiter(recorded);
-      return promise ? { recorded, waiter: this.#place(op, promise) } : { recorded };
-    } finally {
-      this.#leave();
+  reserve(): { id: string; position: number } {
+    if (this.divergence) throw this.divergence;
+    const position = this.#next++;
+    const internals = this.ctx as unknown as SequencedContext;
+    if (typeof internals.seq !== 'number' || typeof internals.seqid !== 'function') {
+      throw new Error('internal: this version of @resonatehq/sdk numbers operations differently');
     }
-  }
-
-  /**
-   * A wait with nothing to record before it (a sleep in local mode): the waiter alone takes the next position. A replay
-   * that finds another operation there fails when the waiter's value is checked.
-   */
-  async waiter(op: string, startWaiter: () => DurablePromise<unknown>): Promise<Waiter> {
-    const gate = this.#enter();
-    if (gate) await gate;
-    try {
-      if (this.divergence) throw this.divergence;
-      return this.#place(op, startWaiter());
-    } finally {
-      this.#leave();
-    }
+    const id = internals.seqid();
+    internals.seq++;
+    const expected = promiseIds.position(this.executionId, position);
+    if (id !== expected) throw new Error(`internal: position ${position} has id ${id}, expected ${expected}`);
+    return { id, position };
   }
 
   /**
@@ -145,22 +134,13 @@ export class OperationLog {
     return this.divergence;
   }
 
-  /** Gives a waiter just created the next position, after which the SDK must have named it. */
-  #place(op: string, promise: DurablePromise<unknown>): Waiter {
-    const position = this.#next++;
-    const expected = promiseIds.position(this.executionId, position);
-    if (promise.id !== expected) {
-      throw new Error(`internal: the waiter of '${op}' got id ${promise.id}, expected ${expected}`);
-    }
-    return { promise, position };
-  }
-
   #issue<T extends object>(op: string, leaf: Leaf<T>, options: ResonateOptions): Issued {
     if (this.divergence) throw this.divergence;
     const position = this.#next++;
     // The SDK records a leaf's function name (`func`); the operation's name is in the recorded value instead, since
     // renaming a function per call (`defineProperty`) costs more than the rest of the operation's own code.
-    const durableRuntimeOperation = async (info: Info) => ({ ...(await leaf(info)), op });
+    // Every record carries the stamp of its completion (see `scheduler.ts`).
+    const durableRuntimeOperation = async (info: Info) => ({ ...(await leaf(info)), op, t: newStamp() });
     const settled = this.ctx.run(durableRuntimeOperation, options);
     return { position, settled };
   }
@@ -200,12 +180,6 @@ export class OperationLog {
     if (next) next();
     else this.#busy = false;
   }
-}
-
-/** A waiter promise and its position. */
-export interface Waiter {
-  readonly promise: DurablePromise<unknown>;
-  readonly position: number;
 }
 
 interface Issued {

@@ -16,6 +16,8 @@ export interface StoredPromise {
   readonly param: unknown;
   readonly value: unknown;
   readonly tags: Readonly<Record<string, string>>;
+  /** When Resonate times the promise out (a timer's deadline). */
+  readonly timeoutAt: number;
 }
 
 type Promises = Resonate['promises'];
@@ -62,6 +64,20 @@ export class PromiseStore {
       data: encoded.data ?? '',
       tags: lineageTags(id, executionId),
     });
+    return this.decode(record);
+  }
+
+  /**
+   * Creates a timer promise, or returns the existing one: Resonate resolves it (without a value) at `deadline`
+   * unless someone settled it first. Armed in the local store, which settles it at the deadline.
+   */
+  async createTimer(id: string, executionId: string, deadline: number, target: string): Promise<StoredPromise> {
+    const record = await this.#promises.create(id, deadline, {
+      headers: {},
+      data: '',
+      tags: { ...lineageTags(id, executionId), 'resonate:timer': 'true', 'resonate:target': target },
+    });
+    if (record.state === 'pending') this.local?.timer(record.id, record.timeoutAt);
     return this.decode(record);
   }
 
@@ -112,6 +128,8 @@ export class PromiseStore {
 
   /** A promise record as the SDK's store returns it, decoded: `param` and `value` when read (most callers read one of them, or only the state). */
   decode(record: PromiseRecord): StoredPromise {
+    // Local mode: whoever watches this promise in a running pass learns of its settlement (see LocalStore.watch).
+    if (record.state !== 'pending') this.local?.observe(record);
     return new DecodedPromise(record, this.#codec);
   }
 }
@@ -122,6 +140,7 @@ class DecodedPromise implements StoredPromise {
   readonly id: string;
   readonly state: PromiseState;
   readonly tags: Readonly<Record<string, string>>;
+  readonly timeoutAt: number;
   #param: unknown = UNREAD;
   #value: unknown = UNREAD;
 
@@ -132,6 +151,7 @@ class DecodedPromise implements StoredPromise {
     this.id = record.id;
     this.state = record.state;
     this.tags = record.tags ?? {};
+    this.timeoutAt = record.timeoutAt;
   }
 
   get param(): unknown {

@@ -2,8 +2,8 @@ import type { ErrorShape } from '@durable-runtime/core';
 
 /** How a step's leaf ends without a value: its last failure, or the execution's cancellation. */
 export type StepEnd =
-  | { readonly op: string; readonly s?: 1; readonly error: ErrorShape; readonly attempts: number }
-  | { readonly op: string; readonly s?: 1; readonly cancelled: true };
+  | { readonly op: string; readonly s?: 1; readonly t?: number; readonly error: ErrorShape; readonly attempts: number }
+  | { readonly op: string; readonly s?: 1; readonly t?: number; readonly cancelled: true };
 
 /**
  * The end of a step without a value, thrown by its leaf so that Resonate records the step's promise rejected with

@@ -4,6 +4,7 @@ import type { Info } from '@resonatehq/sdk/async';
 import { fingerprint } from './fingerprint.js';
 import { isRecorded, type Matcher, type OperationLog, type Recorded } from './operation-log.js';
 import { pause } from './pause.js';
+import { newStamp } from './scheduler.js';
 import { type StepEnd, StepFailure } from './step-failure.js';
 import type { WorkflowHost } from './workflow-host.js';
 
@@ -18,10 +19,24 @@ export interface StepIssue {
   readonly cancellable: boolean;
 }
 
-/** A step's end: its outcome, or the cancellation that interrupted it; `sequential` as recorded. */
+/** What a step's leaf tells the pass that runs it (see `scheduler.ts`). */
+export interface StepHooks {
+  /** The attempts start in this worker. */
+  running(): void;
+  /** The attempts ended: the result is being recorded. */
+  recording(): void;
+  /** Calls `abandon` when the pass ends while the step runs (a race's loser): the leaf then records it abandoned. */
+  onAbandon(abandon: () => void): void;
+}
+
+/**
+ * A step's end: its outcome, the cancellation that interrupted it, or its abandonment (the execution ended while it
+ * ran); `sequential` as recorded, `stamp` the completion's (see `scheduler.ts`).
+ */
 export type StepResult =
-  | { readonly kind: 'done'; readonly outcome: StepOutcome; readonly sequential: boolean }
-  | { readonly kind: 'cancelled'; readonly sequential: boolean };
+  | { readonly kind: 'done'; readonly outcome: StepOutcome; readonly sequential: boolean; readonly stamp?: number }
+  | { readonly kind: 'cancelled'; readonly sequential: boolean; readonly stamp?: number }
+  | { readonly kind: 'abandoned'; readonly sequential: boolean };
 
 /**
  * A step's record: its value, its operation name with the fingerprint of its arguments (`step:<name>#<hash>`), and
@@ -30,6 +45,8 @@ export type StepResult =
 interface StepValue {
   readonly value: unknown;
   readonly s?: 1;
+  /** The execution ended while the step ran: no result (nobody replays it). */
+  readonly abandoned?: 1;
 }
 
 /**
@@ -46,11 +63,28 @@ export async function runStep(
   request: StepRequest,
   executionId: string,
   issue: StepIssue,
+  hooks: StepHooks,
 ): Promise<StepResult> {
   const name = `step:${request.stepName}`;
   const op = `${name}#${fingerprint(request.args)}`;
   const mark = issue.sequential ? ({ s: 1 } as const) : {};
-  const leaf = async (info: Info): Promise<StepValue> => {
+  const leaf = (info: Info): Promise<StepValue> =>
+    new Promise((resolve, reject) => {
+      hooks.running();
+      // The pass ends while the step runs (a race's loser): recorded abandoned, its late result discarded.
+      hooks.onAbandon(() => resolve({ value: undefined, abandoned: 1, ...mark }));
+      runAttempts(info).then(
+        (value) => {
+          hooks.recording();
+          resolve(value);
+        },
+        (error: unknown) => {
+          hooks.recording();
+          reject(error);
+        },
+      );
+    });
+  const runAttempts = async (info: Info): Promise<StepValue> => {
     const known = host.attempts.failed(executionId, info.id);
     const past = 'then' in known ? await known : known;
     let failed = past.failed;
@@ -58,14 +92,15 @@ export async function runStep(
     try {
       if (past.error) {
         // A worker crashed after recording a failure: the step ended then, or its backoff goes on.
-        if (past.retryAt === undefined) throw new StepFailure({ op, ...mark, error: past.error, attempts: failed });
+        if (past.retryAt === undefined)
+          throw new StepFailure({ op, ...mark, error: past.error, attempts: failed, t: newStamp() });
         await pause(past.retryAt - Date.now(), cancelSignal);
       }
       for (;;) {
         // A closed runtime stands for a crashed worker: it starts no attempt and records nothing (the SDK would
         // retry a throw); the worker that takes the execution over runs the step.
         if (host.closed) return never();
-        if (cancelSignal?.aborted) throw new StepFailure({ op, ...mark, cancelled: true });
+        if (cancelSignal?.aborted) throw new StepFailure({ op, ...mark, cancelled: true, t: newStamp() });
         const attempt = { attempt: failed + 1, executionId, stepName: request.stepName };
         const options = { timeoutMs: request.timeoutMs, cancelSignal, maxPayloadBytes: host.maxPayloadBytes };
         try {
@@ -77,7 +112,7 @@ export async function runStep(
           const error = toErrorShape(thrown);
           const retryAt = decision.retry ? { retryAt: Date.now() + decision.delayMs } : {};
           await host.attempts.recordFailure(executionId, info.id, { failed, error, ...retryAt });
-          if (!decision.retry) throw new StepFailure({ op, ...mark, error, attempts: failed });
+          if (!decision.retry) throw new StepFailure({ op, ...mark, error, attempts: failed, t: newStamp() });
           await pause(decision.delayMs, cancelSignal);
         }
       }
@@ -87,14 +122,21 @@ export async function runStep(
   };
   try {
     const recorded = await log.record(op, leaf, host.leafOptions.step, stepMatcher(name, op));
-    return { kind: 'done', outcome: { ok: true, value: recorded.value }, sequential: recorded.s === 1 };
+    const sequential = recorded.s === 1;
+    if (recorded.abandoned === 1) return { kind: 'abandoned', sequential };
+    return { kind: 'done', outcome: { ok: true, value: recorded.value }, sequential, ...stampOf(recorded.t) };
   } catch (error) {
     if (!isRecorded(error)) throw error;
     const end = error instanceof StepFailure ? error.end : (error as unknown as StepEnd);
     const sequential = end.s === 1;
-    if ('cancelled' in end) return { kind: 'cancelled', sequential };
-    return { kind: 'done', outcome: { ok: false, error: end.error as ErrorShape, attempts: end.attempts }, sequential };
+    if ('cancelled' in end) return { kind: 'cancelled', sequential, ...stampOf(end.t) };
+    const outcome: StepOutcome = { ok: false, error: end.error as ErrorShape, attempts: end.attempts };
+    return { kind: 'done', outcome, sequential, ...stampOf(end.t) };
   }
+}
+
+function stampOf(t: unknown): { stamp?: number } {
+  return typeof t === 'number' ? { stamp: t } : {};
 }
 
 /** A promise that never settles. */
@@ -104,15 +146,16 @@ function never(): Promise<never> {
 
 /**
  * Which record a replay accepts for a step: one of the same name (rule 15: operations match by kind and name in
- * order; a step's arguments may change between deploys). Only where the arguments differ and the record was not
- * issued sequentially, the replay fails: concurrent branches can issue steps of one name in another order on replay
- * (Resonate numbers operations in the order they are issued), and a step must never get another step's result.
- * Records without `s` (also those of earlier versions of the adapter) match on the arguments too.
+ * order; a step's arguments may change between deploys). Records with a completion stamp replay in their recorded
+ * order (see `scheduler.ts`), so each step meets its own record. Records without a stamp (earlier versions of the
+ * adapter, whose concurrent branches could issue steps of one name in another order on replay) match on the arguments
+ * too unless they were issued sequentially (`s`): a step must never get another step's result.
  */
 function stepMatcher(name: string, op: string): Matcher {
   const prefix = `${name}#`;
   return {
     label: op,
-    matches: (found: Recorded & { s?: unknown }) => found.op === op || (found.s === 1 && found.op.startsWith(prefix)),
+    matches: (found: Recorded & { s?: unknown }) =>
+      found.op === op || (found.op.startsWith(prefix) && (found.s === 1 || typeof found.t === 'number')),
   };
 }

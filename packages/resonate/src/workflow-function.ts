@@ -32,6 +32,8 @@ export function workflowFunction(definition: AnyWorkflow, host: WorkflowHost) {
     } catch (error) {
       outcome = failureOutcome(error);
     }
+    // Operations still in flight are abandoned (a race's losers): nothing is delivered any more, running steps end.
+    engine.finish(!engine.log.aborted);
     // An operation failed in the store: the SDK aborts this pass (nothing is recorded) and runs it again later.
     if (engine.log.aborted) throw engine.log.aborted;
     if (!engine.divergence) {

@@ -4,6 +4,7 @@ import type { AttemptJournal } from './attempt-journal.js';
 import type { Cancellation } from './cancellation.js';
 import type { Children } from './children.js';
 import type { LeafOptions } from './leaf-options.js';
+import type { LocalStore } from './local-store.js';
 import type { PromiseStore } from './promise-store.js';
 import type { Slots } from './slots.js';
 import type { StateJournal } from './state-journal.js';
@@ -21,6 +22,8 @@ export interface WorkflowHost {
   readonly closed: boolean;
   readonly state: StateJournal;
   readonly children: Children;
+  /** Local mode: the in-process store (it tells a running pass of the settlements it waits for). */
+  readonly localStore: LocalStore | undefined;
   /**
    * The group as a Resonate target (an address, what `options({ target: group }).target` gives): the target of timers
    * and children. Passing an address spares the SDK's options builder a failed URL parse (a thrown exception) per call.

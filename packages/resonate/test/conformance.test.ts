@@ -1,8 +1,9 @@
-import { runConformance } from '@durable-runtime/conformance';
+import { concurrencyTests, runConformance } from '@durable-runtime/conformance';
+import { describe } from 'vitest';
 import { createResonateRuntime, RESONATE_CAPABILITIES, type ResonateRuntime } from '../src/index.js';
 
 // Local mode: the SDK's in-process store, whose timers tick once a second.
-runConformance({
+const options: Parameters<typeof runConformance>[0] = {
   name: 'resonate-local',
   capabilities: RESONATE_CAPABILITIES,
   timing: { timerGranularityMs: 1000 },
@@ -19,4 +20,11 @@ runConformance({
       { localStore: (closed as ResonateRuntime).localStore, worker: false, logLevel: 'error' },
       registry,
     ),
+};
+
+runConformance(options);
+
+// Rule 12 (concurrency inside a workflow): not in the umbrella yet.
+describe('conformance: resonate-local', () => {
+  concurrencyTests(options);
 });
