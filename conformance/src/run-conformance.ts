@@ -43,7 +43,7 @@ export const GROUP_TESTS: { readonly [G in GroupName]: (options: ConformanceOpti
 };
 
 /** The groups {@link runConformance} registers, in spec order. */
-export const CONFORMANCE_GROUPS = GROUPS.filter((name) => name !== 'concurrency').map((name) => GROUP_TESTS[name]);
+export const CONFORMANCE_GROUPS = GROUPS.map((name) => GROUP_TESTS[name]);
 
 /**
  * Registers the whole conformance suite for one backend. Call it from the adapter's test file:

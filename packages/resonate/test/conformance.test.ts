@@ -1,5 +1,4 @@
-import { concurrencyTests, runConformance } from '@durable-runtime/conformance';
-import { describe } from 'vitest';
+import { runConformance } from '@durable-runtime/conformance';
 import { createResonateRuntime, RESONATE_CAPABILITIES, type ResonateRuntime } from '../src/index.js';
 
 // Local mode: the SDK's in-process store, whose timers tick once a second.
@@ -23,8 +22,3 @@ const options: Parameters<typeof runConformance>[0] = {
 };
 
 runConformance(options);
-
-// Rule 12 (concurrency inside a workflow): not in the umbrella yet.
-describe('conformance: resonate-local', () => {
-  concurrencyTests(options);
-});

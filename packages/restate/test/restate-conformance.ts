@@ -1,8 +1,8 @@
-import { type ConformanceOptions, concurrencyTests, runConformance } from '@durable-runtime/conformance';
+import { type ConformanceOptions, runConformance } from '@durable-runtime/conformance';
 import type { RegistryInput, Runtime } from '@durable-runtime/core';
 import { createRestateRuntime, restateCapabilities } from '@durable-runtime/restate';
 import { freePorts, type RestateTestServer, startRestateServer } from '@durable-runtime/restate/testing';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 
 /** What a conformance file gets back: its server and a way to open more runtimes on it. */
 export interface RestateSuite {
@@ -72,7 +72,5 @@ export function runRestateConformance(name: string, env: Record<string, string> 
     createClient: ({ registry }) => suite.clientOn(registry),
   };
   runConformance(options);
-  // Not in the umbrella yet: remove this line once runConformance runs the concurrency group.
-  describe(`conformance: ${name}`, () => concurrencyTests(options));
   return suite;
 }
