@@ -84,4 +84,4 @@ export {
   retryDelayMs,
 } from './retry.js';
 export type { ExecutionHandle, ExecutionStatus, Runtime, StartOptions } from './runtime.js';
-export { assertSerializable, type Json, toJson } from './serialization.js';
+export { assertSerializable, type Json, jsonCopy, toJson } from './serialization.js';

@@ -96,3 +96,8 @@ function fail(where: string, at: Path, problem: string): never {
   const location = path === '$' ? '' : ` at ${path.startsWith('$.') ? path.slice(2) : path.slice(1)}`;
   throw new SerializationError(`Cannot serialize ${where}${location}: ${problem}`);
 }
+
+/** A deep copy of a JSON value (as checked by {@link toJson}): what an engine hands out never aliases what it keeps. */
+export function jsonCopy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}

@@ -2,6 +2,7 @@ import {
   CancelledError,
   type ErrorShape,
   fromErrorShape,
+  jsonCopy,
   NonDeterminismError,
   type Registry,
   retryDecision,
@@ -18,7 +19,6 @@ import {
   type WaitOutcome,
 } from '@durable-runtime/core/spi';
 import { JournalCursor } from './journal.js';
-import { jsonCopy } from './json-copy.js';
 import { type LiveExecution, never, type WaitResult } from './live-execution.js';
 import { deleteOwn, hasOwnKey, ownValue, setOwn } from './own-keys.js';
 import { ReplayOrder } from './replay-order.js';

@@ -7,6 +7,7 @@ import {
   ExecutionNotFoundError,
   type ExecutionStatus,
   idOwnedByOtherWorkflow,
+  jsonCopy,
   type Registry,
 } from '@durable-runtime/core';
 import {
@@ -21,7 +22,6 @@ import {
 } from '@durable-runtime/core/spi';
 import { type Clock, realClock, type Timer, VirtualClock } from './clock.js';
 import { MemoryEngineContext, type WorkflowHost } from './engine-context.js';
-import { jsonCopy } from './json-copy.js';
 import { type ExecutionHost, LiveExecution } from './live-execution.js';
 import { hasOwnKey, ownValue, setOwn } from './own-keys.js';
 import { createInMemoryStore, type ExecutionRecord, type ExecutionStore } from './store.js';

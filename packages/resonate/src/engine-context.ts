@@ -3,6 +3,7 @@ import {
   DurableError,
   type ErrorShape,
   fromErrorShape,
+  jsonCopy,
   type NonDeterminismError,
   toErrorShape,
 } from '@durable-runtime/core';
@@ -572,8 +573,4 @@ async function domainErrors(work: () => Promise<unknown>): Promise<WaitRecord> {
     if (DurableError.is(error)) return { error: toErrorShape(error) };
     throw error;
   }
-}
-
-function jsonCopy(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
