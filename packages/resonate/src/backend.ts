@@ -21,7 +21,7 @@ import { Cancellation } from './cancellation.js';
 import { Children } from './children.js';
 import type { Connection } from './connect.js';
 import { WORKFLOW_TAG } from './ids.js';
-import { LeafOptions, type ResonateOptions } from './leaf-options.js';
+import { LeafOptions, type SdkCallOptions } from './leaf-options.js';
 import type { LocalStore } from './local-store.js';
 import { failedOutcome, outcomeOf, shapeOf, statusOf } from './outcomes.js';
 import { FOREVER_MS, PromiseStore, type StoredPromise } from './promise-store.js';
@@ -48,7 +48,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   readonly children: Children;
   readonly target: string;
   readonly leafOptions: LeafOptions;
-  readonly #rootOptionsByWorkflow = new Map<string, ResonateOptions>();
+  readonly #rootOptionsByWorkflow = new Map<string, SdkCallOptions>();
   readonly localStore: LocalStore | undefined;
   readonly #resonate: Resonate;
   /** Whether this runtime runs workflows (false: client-only). */
@@ -241,7 +241,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
    * as a URL). No retry policy: the SDK runs a root without one exactly as with `Never` (a pass that fails is not
    * retried in process), and the root promise's parameter stays short (every response that carries it is decoded).
    */
-  #rootOptions(workflowName: string, startAt?: number): ResonateOptions {
+  #rootOptions(workflowName: string, startAt?: number): SdkCallOptions {
     if (startAt !== undefined) return this.#buildRootOptions(workflowName, startAt);
     // Built for every registered workflow at construction; callers checked the name against the registry.
     const options = this.#rootOptionsByWorkflow.get(workflowName);
@@ -249,7 +249,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     return options;
   }
 
-  #buildRootOptions(workflowName: string, startAt?: number): ResonateOptions {
+  #buildRootOptions(workflowName: string, startAt?: number): SdkCallOptions {
     const tags: Record<string, string> = { [WORKFLOW_TAG]: workflowName };
     if (startAt !== undefined) tags['resonate:delay'] = String(startAt);
     return this.#resonate.options({ target: this.target, timeout: FOREVER_MS, tags });

@@ -1,7 +1,7 @@
 import { NonDeterminismError } from '@durable-runtime/core';
 import type { Context, Info } from '@resonatehq/sdk/async';
 import { promiseIds } from './ids.js';
-import type { LeafOptions, ResonateOptions } from './leaf-options.js';
+import type { LeafOptions, SdkCallOptions } from './leaf-options.js';
 import { newStamp } from './scheduler.js';
 
 /** The name of the end of an execution in divergence messages (and of its record, in earlier versions). */
@@ -64,7 +64,7 @@ export class OperationLog {
   async record<T extends object>(
     op: string,
     leaf: Leaf<T>,
-    options: ResonateOptions = this.options.bookkeeping,
+    options: SdkCallOptions = this.options.bookkeeping,
     matcher?: Matcher,
     onIssued?: () => void,
   ): Promise<T & Recorded> {
@@ -134,7 +134,7 @@ export class OperationLog {
     return this.divergence;
   }
 
-  #issue<T extends object>(op: string, leaf: Leaf<T>, options: ResonateOptions): Issued {
+  #issue<T extends object>(op: string, leaf: Leaf<T>, options: SdkCallOptions): Issued {
     if (this.divergence) throw this.divergence;
     const position = this.#next++;
     // The SDK records a leaf's function name (`func`); the operation's name is in the recorded value instead, since
