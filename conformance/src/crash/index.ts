@@ -22,6 +22,7 @@ export {
   type CrashCampaignOptions,
   campaignFigures,
   campaignInput,
+  expectNothingLost,
   runCrashCampaign,
   writeCampaignFigures,
 } from './run-crash-campaign.js';

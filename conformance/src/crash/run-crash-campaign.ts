@@ -84,13 +84,7 @@ export function runCrashCampaign(options: CrashCampaignOptions): void {
         );
         const figures = campaignFigures(options.name, kills, handles, outcomes, crash.sink, Date.now() - started);
         writeCampaignFigures(figures);
-        expect(figures).toMatchObject({
-          lost: 0,
-          failedByCrashes: 0,
-          recordedStepsRerun: 0,
-          duplicateSideEffects: 0,
-          attemptsConsumedByCrashes: 0,
-        });
+        expectNothingLost(figures);
       } catch (error) {
         throw new Error(`${String(error)}\n${crash.logs(3)}`, { cause: error });
       }
@@ -143,6 +137,17 @@ export function campaignFigures(
     attemptsConsumedByCrashes,
     seconds: Math.round(elapsedMs / 100) / 10,
   };
+}
+
+/** The certification's verdict: nothing lost, failed, re-run, duplicated or consumed by a crash. */
+export function expectNothingLost(figures: CampaignFigures): void {
+  expect(figures).toMatchObject({
+    lost: 0,
+    failedByCrashes: 0,
+    recordedStepsRerun: 0,
+    duplicateSideEffects: 0,
+    attemptsConsumedByCrashes: 0,
+  });
 }
 
 /** Writes the figures where `pnpm certify` collects them (only when it runs the campaign). */
