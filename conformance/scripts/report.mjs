@@ -7,9 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 const conformanceDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(conformanceDir, '..');
-const files = readdirSync(join(root, 'packages'))
-  .map((name) => join('packages', name, 'test', 'conformance.test.ts'))
-  .filter((file) => existsSync(join(root, file)));
+// Every conformance file of every package (`conformance.test.ts`, and variants such as Restate's
+// `conformance-replay.test.ts`, which runs the suite again on a server that suspends at once).
+const files = readdirSync(join(root, 'packages')).flatMap((name) => {
+  const dir = join(root, 'packages', name, 'test');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => /^conformance.*\.test\.ts$/.test(file))
+    .map((file) => join('packages', name, 'test', file));
+});
 
 console.log(`conformance report: ${files.join(', ')}`);
 const result = spawnSync(
