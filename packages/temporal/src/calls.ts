@@ -4,6 +4,9 @@ import type { Client } from '@temporalio/client';
 /** How long one client call may take (rule 17): it answers, is accepted durably or fails typed within this. */
 export const REQUEST_TIMEOUT_MS = 9_000;
 
+/** How long after the gRPC deadline the call's own timer gives up. */
+const BACKSTOP_MS = 1_000;
+
 /** gRPC status codes (numeric: `@grpc/grpc-js` is not a dependency of this package). */
 const GRPC = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
 
@@ -26,11 +29,13 @@ export class Calls {
   }
 
   /**
-   * A call that answers at once: bounded by the request timeout, as a gRPC deadline and by a timer of its own (the
-   * deadline alone let a call to a stopped server take seconds longer on a loaded machine).
+   * A call that answers at once: bounded by the request timeout as a gRPC deadline (whose expiry callers map to
+   * their own typed errors), and by a timer of its own just after it (the deadline alone let a call to a stopped
+   * server take seconds longer on a loaded machine).
    */
   short<T>(work: () => Promise<T>): Promise<T> {
-    return this.#guard(() => this.client.withDeadline(Date.now() + REQUEST_TIMEOUT_MS, work), REQUEST_TIMEOUT_MS);
+    const deadline = () => this.client.withDeadline(Date.now() + REQUEST_TIMEOUT_MS, work);
+    return this.#guard(deadline, REQUEST_TIMEOUT_MS + BACKSTOP_MS);
   }
 
   /** A wait (an execution's outcome): not bounded, but ended by close(). */
