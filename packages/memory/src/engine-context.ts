@@ -107,7 +107,7 @@ export class MemoryEngineContext implements EngineContext {
     const stopWatching = interruptible ? this.live.onCancel(() => abort.abort()) : () => {};
     try {
       while (!entry.result && !abort.signal.aborted) {
-        if (!this.host.isAlive()) return never();
+        if (!this.live.isAlive()) return never();
         if (entry.retryAt !== undefined) {
           const waited = await this.live.wait(() => undefined, entry.retryAt, interruptible);
           if (waited.kind === 'cancelled') break;
@@ -116,7 +116,7 @@ export class MemoryEngineContext implements EngineContext {
         // Persisted before the attempt runs: the journal shows the step as started.
         this.#save(() => delete entry.retryAt);
         const result = await this.#attempt(request, step, failed + 1, abort.signal);
-        if (!this.host.isAlive()) return never();
+        if (!this.live.isAlive()) return never();
         if (abort.signal.aborted) break;
         this.#save(() => {
           if ('value' in result) {
@@ -178,12 +178,17 @@ export class MemoryEngineContext implements EngineContext {
     return this.#unwrap(entry) as WaitOutcome;
   }
 
-  /** Takes the oldest message and records it in the same write, so no concurrent receive can take it too. */
+  /** Takes the oldest message not taken yet and records it in the same write, so no concurrent receive takes it too. */
   #takeMessage(entry: JournalEntry, channel: string): true | undefined {
-    const queue = ownValue(this.live.record.mailbox, channel);
-    if (!queue?.length) return undefined;
+    const record = this.live.record;
+    record.received ??= {};
+    const { mailbox, received } = record;
+    const taken = ownValue(received, channel) ?? 0;
+    const queue = ownValue(mailbox, channel);
+    if (!queue || queue.length <= taken) return undefined;
     this.#save(() => {
-      this.#setResult(entry, { value: { kind: 'value', value: queue.shift() } });
+      setOwn(received, channel, taken + 1);
+      this.#setResult(entry, { value: { kind: 'value', value: queue[taken] } });
     });
     return true;
   }
@@ -269,7 +274,7 @@ export class MemoryEngineContext implements EngineContext {
     });
     try {
       const outcome = await Promise.race([this.host.outcome(request), cancelled]);
-      if (!this.host.isAlive()) return never();
+      if (!this.live.isAlive()) return never();
       if (outcome === undefined) this.host.cancelExecution(request);
       return outcome;
     } finally {

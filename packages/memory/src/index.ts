@@ -9,13 +9,18 @@ import { type Clock, VirtualClock } from './clock.js';
 import { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
 
 export { type Clock, realClock, type Timer, VirtualClock } from './clock.js';
+export { createInMemoryStore } from './in-memory-store.js';
 export { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
 export {
-  createInMemoryStore,
+  ClaimLostError,
+  ENDED_STATUSES,
   type ExecutionRecord,
   type ExecutionStore,
+  type InboundFields,
   type JournalEntry,
   type OperationKind,
+  type RecordStatus,
+  type StoreConnection,
 } from './store.js';
 
 /** A memory runtime, with the test controls of local mode. */

@@ -22,15 +22,27 @@ export const never = <T>() => new Promise<T>(() => {});
  */
 export class LiveExecution {
   readonly #waiters = new Set<() => void>();
+  #abandoned = false;
 
   constructor(
     readonly record: ExecutionRecord,
     private readonly host: ExecutionHost,
   ) {}
 
+  /** False once the engine stopped or another worker took the execution over: nothing may be persisted any more. */
+  isAlive(): boolean {
+    return !this.#abandoned && this.host.isAlive();
+  }
+
+  /** Another worker runs the execution now: this copy persists nothing and its waits never end. */
+  abandon(): void {
+    this.#abandoned = true;
+    this.#waiters.clear();
+  }
+
   /** Applies a change to the record, persists it and wakes waiters. */
   update(change: (record: ExecutionRecord) => void): void {
-    if (!this.host.isAlive()) return;
+    if (!this.isAlive()) return;
     change(this.record);
     this.host.save(this.record);
   }
@@ -45,7 +57,7 @@ export class LiveExecution {
    * Checked at once, then after every change of the record.
    */
   wait<T>(ready: () => T | undefined, deadline: number | undefined, cancellable = true): Promise<WaitResult<T>> {
-    if (!this.host.isAlive()) return never();
+    if (!this.isAlive()) return never();
     return new Promise((resolve) => {
       let timer: { cancel(): void } | undefined;
       let settled = false;
@@ -54,7 +66,7 @@ export class LiveExecution {
         settled = true;
         this.#waiters.delete(onChange);
         timer?.cancel();
-        if (this.host.isAlive()) resolve(result);
+        if (this.isAlive()) resolve(result);
       };
       // `ready()` may persist (taking a message), which notifies waiters again: never re-enter.
       // The deadline is checked when the wait begins and by its own timer, never as a side effect of another

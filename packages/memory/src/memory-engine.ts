@@ -22,9 +22,16 @@ import {
 } from '@durable-runtime/core/spi';
 import { type Clock, realClock, type Timer, VirtualClock } from './clock.js';
 import { MemoryEngineContext, type WorkflowHost } from './engine-context.js';
+import { createInMemoryStore } from './in-memory-store.js';
 import { type ExecutionHost, LiveExecution } from './live-execution.js';
-import { hasOwnKey, ownValue, setOwn } from './own-keys.js';
-import { createInMemoryStore, type ExecutionRecord, type ExecutionStore } from './store.js';
+import { ownValue } from './own-keys.js';
+import {
+  ClaimLostError,
+  ENDED_STATUSES,
+  type ExecutionRecord,
+  type ExecutionStore,
+  type StoreConnection,
+} from './store.js';
 
 /** Options of the memory engine. */
 export interface MemoryEngineOptions {
@@ -58,12 +65,15 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   readonly maxPayloadBytes: number;
   readonly #live = new Map<string, LiveExecution>();
   readonly #watchers = new Map<string, Set<() => void>>();
+  /** Delayed executions claimed here whose start timer is set. */
+  readonly #pendingStarts = new Set<string>();
   #alive = true;
   #runningSteps = 0;
   readonly #timers = new Set<Timer>();
   readonly #executionHost: ExecutionHost;
   readonly #interceptContext: (context: EngineContext) => EngineContext;
   readonly #worker: boolean;
+  readonly #db: StoreConnection;
 
   constructor(
     readonly registry: Registry,
@@ -80,6 +90,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
       save: (record) => this.#save(record),
       isAlive: () => this.#alive,
     };
+    this.#db = this.store.connect({ worker: this.#worker });
+    this.#db.subscribe((id) => this.#changedElsewhere(id));
     this.#recover();
   }
 
@@ -109,12 +121,11 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   async settlePromise(ref: ExecutionRef, name: string, settlement: PromiseSettlement): Promise<boolean> {
-    let won = false;
-    this.#deliverTo(ref, (record) => {
-      won = !hasOwnKey(record.promises, name);
-      if (won) setOwn(record.promises, name, settlement);
-    });
-    return won;
+    this.#find(ref);
+    if (!this.#alive) return false;
+    const result = this.#db.settle(ref.executionId, name, settlement);
+    this.#delivered(ref, result);
+    return result === 'won';
   }
 
   async getState(ref: ExecutionRef, key: string | undefined): Promise<unknown> {
@@ -131,19 +142,28 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     this.cancelExecution(ref);
   }
 
-  /** Stops this engine: nothing more runs or is persisted, and its timers are cancelled (the process can exit). */
+  /**
+   * Stops this engine: nothing more runs or is persisted, its timers are cancelled (the process can exit) and its
+   * executions are handed back to the store, for another worker to resume at once.
+   */
   async close(): Promise<void> {
-    this.crash();
+    this.#stop(true);
   }
 
   /**
    * Stops this engine as a crash would, mid-flight: nothing more is persisted, running code is abandoned. A new
-   * engine over the same store resumes the executions.
+   * engine over the same store resumes the executions (over a shared store, once this engine's claims lapse).
    */
   crash(): void {
+    this.#stop(false);
+  }
+
+  #stop(release: boolean): void {
+    if (!this.#alive) return;
     this.#alive = false;
     for (const timer of this.#timers) timer.cancel();
     this.#timers.clear();
+    this.#db.close(release);
   }
 
   // ---- WorkflowHost ----
@@ -157,11 +177,9 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   startExecution(request: StartRequest, delayMs?: number): void {
-    const existing = this.store.read(request.executionId);
-    if (existing) {
-      if (existing.workflowName !== request.workflowName) {
-        throw idOwnedByOtherWorkflow(request.executionId, existing.workflowName, request.workflowName);
-      }
+    const found = this.#live.get(request.executionId)?.record ?? this.#db.read(request.executionId);
+    if (found) {
+      this.#checkOwner(found, request);
       return;
     }
     this.registry.workflow(request.workflowName);
@@ -178,28 +196,34 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
       promises: {},
       mailbox: {},
     };
-    this.#save(record);
+    if (!this.#alive) return;
+    const existing = this.#db.create(record);
+    if (existing) {
+      this.#checkOwner(existing, request);
+      return;
+    }
+    this.#notifyWatchers(record.id);
     this.#schedule(record);
+  }
+
+  #checkOwner(existing: ExecutionRecord, request: StartRequest): void {
+    if (existing.workflowName !== request.workflowName) {
+      throw idOwnedByOtherWorkflow(request.executionId, existing.workflowName, request.workflowName);
+    }
   }
 
   /** A delayed execution not started yet ends at once; a running one is told (a no-op once it ended). */
   cancelExecution(ref: ExecutionRef): void {
-    this.#change(ref, (record) => {
-      if (record.status === 'scheduled') {
-        record.status = 'cancelled';
-        record.outcome = failureOutcome(new CancelledError());
-      } else if (record.status === 'running') {
-        record.cancelRequested = true;
-      }
-    });
+    this.#find(ref);
+    if (!this.#alive) return;
+    this.#db.requestCancel(ref.executionId, failureOutcome(new CancelledError()));
+    this.#refresh(ref.executionId);
   }
 
   deliver(ref: ExecutionRef, channel: string, message: unknown): void {
-    this.#deliverTo(ref, (record) => {
-      const queue = ownValue(record.mailbox, channel) ?? [];
-      queue.push(message);
-      setOwn(record.mailbox, channel, queue);
-    });
+    this.#find(ref);
+    if (!this.#alive) return;
+    this.#delivered(ref, this.#db.deliver(ref.executionId, channel, message));
   }
 
   stepStarted(): void {
@@ -213,16 +237,56 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   // ---- internals ----
 
   #recover(): void {
-    for (const id of this.store.ids()) {
-      const record = this.store.read(id);
-      if (record && (record.status === 'running' || record.status === 'scheduled')) this.#schedule(record);
+    if (!this.#worker) return;
+    for (const id of this.#db.claimable()) this.#claimAndSchedule(id);
+  }
+
+  /** Another connection changed an execution, or one became claimable: refresh it here, or take it over. */
+  #changedElsewhere(id: string): void {
+    if (!this.#alive) return;
+    if (this.#live.has(id)) {
+      this.#refresh(id);
+      return;
     }
+    this.#notifyWatchers(id);
+    if (this.#worker) this.#claimAndSchedule(id);
+  }
+
+  #claimAndSchedule(id: string): void {
+    if (this.#live.has(id) || this.#pendingStarts.has(id)) return;
+    const record = this.#db.read(id);
+    if (!record || ENDED_STATUSES.has(record.status) || !this.#db.claim(id)) return;
+    this.#schedule(record);
+  }
+
+  /** The inbound fields changed in the store (a delivery, here or elsewhere): the live copy takes them, waiters re-check. */
+  #refresh(id: string): void {
+    const live = this.#live.get(id);
+    const inbound = live && this.#db.readInbound(id);
+    if (live && inbound) {
+      Object.assign(live.record, inbound);
+      live.notify();
+    }
+    this.#notifyWatchers(id);
+  }
+
+  /** After a settlement or a message: refused once the execution ended. */
+  #delivered(ref: ExecutionRef, result: 'won' | 'lost' | 'accepted' | 'ended'): void {
+    if (result === 'ended') {
+      const { status } = this.#find(ref);
+      throw new ExecutionEndedError(ref.workflowName, ref.executionId, status as 'completed' | 'failed' | 'cancelled');
+    }
+    this.#refresh(ref.executionId);
   }
 
   #schedule(record: ExecutionRecord): void {
     if (!this.#worker) return;
     if (record.status === 'scheduled') {
-      this.#at(record.startAt ?? 0, () => this.#begin(record.id));
+      this.#pendingStarts.add(record.id);
+      this.#at(record.startAt ?? 0, () => {
+        this.#pendingStarts.delete(record.id);
+        this.#begin(record.id);
+      });
     } else {
       this.#run(record);
     }
@@ -230,11 +294,10 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
 
   /** A delayed execution is due: re-read it (it may have been cancelled meanwhile), mark it running and run it. */
   #begin(id: string): void {
-    const record = this.store.read(id);
-    if (!this.#alive || !record || record.status !== 'scheduled') return;
-    record.status = 'running';
-    this.#save(record);
-    this.#run(record);
+    if (!this.#alive || !this.#db.begin(id)) return;
+    const record = this.#db.read(id);
+    this.#notifyWatchers(id);
+    if (record) this.#run(record);
   }
 
   /**
@@ -284,39 +347,31 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   #find(ref: ExecutionRef): ExecutionRecord {
-    const record = this.#live.get(ref.executionId)?.record ?? this.store.read(ref.executionId);
+    const record = this.#live.get(ref.executionId)?.record ?? this.#db.read(ref.executionId);
     if (!record || record.workflowName !== ref.workflowName) {
       throw new ExecutionNotFoundError(ref.workflowName, ref.executionId);
     }
     return record;
   }
 
-  /** Like {@link #change} for a delivery (a settlement, a message): refused once the execution ended. */
-  #deliverTo(ref: ExecutionRef, change: (record: ExecutionRecord) => void): void {
-    const { status } = this.#find(ref);
-    if (status === 'completed' || status === 'failed' || status === 'cancelled') {
-      throw new ExecutionEndedError(ref.workflowName, ref.executionId, status);
-    }
-    this.#change(ref, change);
-  }
-
-  /** Applies a change to an execution from outside: through its live copy when it runs here. */
-  #change(ref: ExecutionRef, change: (record: ExecutionRecord) => void): void {
-    const record = this.#find(ref);
-    const live = this.#live.get(ref.executionId);
-    if (live) {
-      live.update(change);
-    } else if (this.#alive) {
-      change(record);
-      this.#save(record);
-    }
-  }
-
   #save(record: ExecutionRecord): void {
     if (!this.#alive) return;
-    this.store.write(record);
-    this.#live.get(record.id)?.notify();
-    for (const watcher of [...(this.#watchers.get(record.id) ?? [])]) watcher();
+    const live = this.#live.get(record.id);
+    try {
+      this.#db.write(record);
+    } catch (error) {
+      if (!(error instanceof ClaimLostError)) throw error;
+      // Another worker runs it now: this copy persists nothing more and its waits never end.
+      live?.abandon();
+      this.#live.delete(record.id);
+      return;
+    }
+    live?.notify();
+    this.#notifyWatchers(record.id);
+  }
+
+  #notifyWatchers(id: string): void {
+    for (const watcher of [...(this.#watchers.get(id) ?? [])]) watcher();
   }
 
   #watch(id: string, watcher: () => void): void {
