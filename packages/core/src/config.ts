@@ -92,6 +92,81 @@ export type ResonateConfig = z.output<typeof ResonateConfigSchema>;
 
 export const BACKENDS: readonly BackendName[] = ['memory', 'temporal', 'restate', 'resonate'];
 
+/**
+ * The configuration of a backend that an adapter package outside {@link BACKENDS} provides (`DURABLE_BACKEND=sqlite`
+ * loads `@durable-runtime/sqlite`): `createRuntime` validates it with the `configSchema` the package exports, so a new
+ * adapter needs no release of core. From the environment, its field `leaseMs` is `DURABLE_SQLITE_LEASE_MS` (see
+ * {@link adapterVariable}); `worker` and `maxPayloadBytes` are `DURABLE_WORKER` and `DURABLE_MAX_PAYLOAD_BYTES`.
+ */
+export interface AdapterConfig {
+  readonly backend: string;
+  readonly [field: string]: unknown;
+}
+
+export function isBuiltInBackend(name: unknown): name is BackendName {
+  return BACKENDS.includes(name as BackendName);
+}
+
+/** An adapter's name: what follows `@durable-runtime/`. */
+const ADAPTER_NAME = /^[a-z][a-z0-9-]*$/;
+
+const SHARED_VARIABLES: Readonly<Record<string, string>> = {
+  worker: 'DURABLE_WORKER',
+  maxPayloadBytes: 'DURABLE_MAX_PAYLOAD_BYTES',
+};
+
+/** The environment variable of an adapter backend's field: `adapterVariable('sqlite', 'leaseMs')` is `DURABLE_SQLITE_LEASE_MS`. */
+export function adapterVariable(backend: string, field: string): string {
+  return SHARED_VARIABLES[field] ?? `${adapterPrefix(backend)}${field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function adapterPrefix(backend: string): string {
+  return `DURABLE_${backend.toUpperCase().replaceAll('-', '_')}_`;
+}
+
+/** An adapter backend's fields from the environment, by {@link adapterVariable}'s convention (unvalidated strings). */
+function adapterConfigFromEnv(backend: string, env: Readonly<Record<string, string | undefined>>): AdapterConfig {
+  const raw: Record<string, unknown> = { backend };
+  const prefix = adapterPrefix(backend);
+  for (const [variable, value] of Object.entries(env)) {
+    const trimmed = value?.trim();
+    if (!trimmed || !variable.startsWith(prefix)) continue;
+    const field = variable
+      .slice(prefix.length)
+      .toLowerCase()
+      .replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+    raw[field] = trimmed;
+  }
+  for (const [field, variable] of Object.entries(SHARED_VARIABLES)) {
+    const value = env[variable]?.trim();
+    if (value) raw[field] = value;
+  }
+  return raw as AdapterConfig;
+}
+
+/** A name one or two edits away from a built-in backend is a typo, not an adapter. */
+function builtInNearMiss(name: string): BackendName | undefined {
+  return BACKENDS.find((builtIn) => name.length >= 3 && editDistance(name, builtIn) <= 2);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** Whether `name` can be an adapter package's backend: well formed, and no typo of a built-in one. */
+export function isAdapterBackend(name: unknown): name is string {
+  return typeof name === 'string' && !isBuiltInBackend(name) && ADAPTER_NAME.test(name) && !builtInNearMiss(name);
+}
+
 /** Environment variable of each configuration field, per backend. */
 export const CONFIG_ENV: { readonly [B in BackendName]: Readonly<Record<string, string>> } = {
   memory: { clock: 'DURABLE_MEMORY_CLOCK', maxPayloadBytes: 'DURABLE_MAX_PAYLOAD_BYTES' },
@@ -141,14 +216,20 @@ export interface LoadConfigOptions {
  * fields come from the variables in {@link CONFIG_ENV} (`TEMPORAL_ADDRESS`, `RESTATE_INGRESS_URL`, ...).
  * @throws ConfigError naming the variable that is missing or wrong.
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: LoadConfigOptions = {}) {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadConfigOptions = {},
+): DurableConfig | AdapterConfig {
   const backend = env.DURABLE_BACKEND?.trim() || options.defaultBackend;
   if (!backend) {
-    throw new ConfigError(`DURABLE_BACKEND is not set: use one of ${BACKENDS.join(', ')}`);
+    throw new ConfigError(`DURABLE_BACKEND is not set: use one of ${BACKENDS.join(', ')} (or an adapter's name)`);
   }
+  if (isAdapterBackend(backend)) return adapterConfigFromEnv(backend, env);
   if (!BACKENDS.includes(backend as BackendName)) {
+    const typo = builtInNearMiss(backend);
     throw new ConfigError(
-      `DURABLE_BACKEND=${JSON.stringify(backend)} is not a backend: use one of ${BACKENDS.join(', ')}`,
+      `DURABLE_BACKEND=${JSON.stringify(backend)} is not a backend: use one of ${BACKENDS.join(', ')}` +
+        (typo ? ` (did you mean ${typo}?)` : ' (or the name of an installed adapter, such as sqlite)'),
     );
   }
   const fields = CONFIG_ENV[backend as BackendName];
@@ -165,7 +246,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   );
 }
 
-function describeIssues(error: z.ZodError, backend: unknown, name: (field: string) => string): string {
+export function describeIssues(error: z.ZodError, backend: unknown, name: (field: string) => string): string {
   return error.issues
     .map((issue) => {
       const [top, ...inner] = issue.path.map(String);

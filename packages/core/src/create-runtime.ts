@@ -1,4 +1,14 @@
-import { type BackendName, type DurableConfig, type DurableConfigInput, parseConfig } from './config.js';
+import type { z } from 'zod';
+import {
+  type AdapterConfig,
+  adapterVariable,
+  type BackendName,
+  type DurableConfig,
+  type DurableConfigInput,
+  describeIssues,
+  isAdapterBackend,
+  parseConfig,
+} from './config.js';
 import { ConfigError } from './errors.js';
 import { createRegistry, type Registry, type RegistryInput } from './registry.js';
 import type { Runtime } from './runtime.js';
@@ -9,7 +19,12 @@ import type { EngineClient } from './spi/engine.js';
  * What an adapter package exports for `createRuntime` to load it by name: `@durable-runtime/<backend>`.
  */
 export interface BackendModule {
-  createBackend(config: DurableConfig, registry: Registry): Promise<EngineClient>;
+  createBackend(config: DurableConfig | AdapterConfig, registry: Registry): Promise<EngineClient>;
+  /**
+   * Required of an adapter whose backend is not built into core ({@link AdapterConfig}): validates its configuration
+   * (a zod schema), whose output must carry `maxPayloadBytes`.
+   */
+  readonly configSchema?: z.ZodType<AdapterConfig & { readonly maxPayloadBytes: number }>;
 }
 
 /** The package that implements each backend. */
@@ -30,21 +45,44 @@ export const BACKEND_PACKAGES: { readonly [B in BackendName]: string } = {
  *   steps: [chargeCard],
  * });
  */
-export async function createRuntime(config: DurableConfigInput, registry: RegistryInput): Promise<Runtime> {
+export async function createRuntime(
+  config: DurableConfigInput | AdapterConfig,
+  registry: RegistryInput,
+): Promise<Runtime> {
+  const backend = (config as { backend?: unknown } | undefined)?.backend;
+  if (isAdapterBackend(backend)) return createAdapterRuntime(config as AdapterConfig, registry);
   const parsed = parseConfig(config);
   const checked = createRegistry(registry);
-  const backend = await loadBackend(parsed.backend);
-  const client = await backend.createBackend(parsed, checked);
+  const module = await loadBackend(parsed.backend, BACKEND_PACKAGES[parsed.backend]);
+  const client = await module.createBackend(parsed, checked);
   return createRuntimeFromClient(client, checked, { maxPayloadBytes: parsed.maxPayloadBytes });
 }
 
-/** Adapters loaded so far: a process that creates runtimes again (tests, one per request) resolves each once. */
-const loadedBackends = new Map<BackendName, BackendModule>();
+/** A backend outside core's list: its package `@durable-runtime/<backend>` validates the config and creates it. */
+async function createAdapterRuntime(config: AdapterConfig, registry: RegistryInput): Promise<Runtime> {
+  const specifier = `@durable-runtime/${config.backend}`;
+  const module = await loadBackend(config.backend, specifier);
+  if (!module.configSchema) {
+    throw new ConfigError(`${specifier} exports no configSchema: it cannot be configured by name (backend '${config.backend}')`);
+  }
+  const parsed = module.configSchema.safeParse(config);
+  if (!parsed.success) {
+    const name = (field: string) => `${field} (${adapterVariable(config.backend, field)})`;
+    throw new ConfigError(
+      `Invalid durable-runtime configuration: ${describeIssues(parsed.error, config.backend, name)}`,
+    );
+  }
+  const checked = createRegistry(registry);
+  const client = await module.createBackend(parsed.data, checked);
+  return createRuntimeFromClient(client, checked, { maxPayloadBytes: parsed.data.maxPayloadBytes });
+}
 
-async function loadBackend(name: BackendName): Promise<BackendModule> {
+/** Adapters loaded so far: a process that creates runtimes again (tests, one per request) resolves each once. */
+const loadedBackends = new Map<string, BackendModule>();
+
+async function loadBackend(name: BackendName | string, specifier: string): Promise<BackendModule> {
   const cached = loadedBackends.get(name);
   if (cached) return cached;
-  const specifier = BACKEND_PACKAGES[name];
   const loaded = (await importFromCore(specifier)) ?? (await importFromApplication(specifier));
   if (!loaded) {
     throw new ConfigError(

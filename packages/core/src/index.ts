@@ -4,8 +4,11 @@
  */
 export { ALL_CAPABILITIES, type Capabilities, FEATURES, type Feature } from './capabilities.js';
 export {
+  type AdapterConfig,
+  adapterVariable,
   type BackendName,
   CONFIG_ENV,
+  isAdapterBackend,
   type DurableConfig,
   type DurableConfigInput,
   DurableConfigSchema,

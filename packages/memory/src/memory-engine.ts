@@ -51,6 +51,10 @@ export interface MemoryEngineOptions {
    * execution (another engine over the store does). @default true
    */
   readonly worker?: boolean;
+  /** The backend name the engine reports (an engine over another store, e.g. `sqlite`). @default 'memory' */
+  readonly backend?: string;
+  /** Called once the engine stopped (closed or crashed): e.g. to close a store it owns. */
+  readonly onClose?: () => void;
 }
 
 /**
@@ -58,7 +62,7 @@ export interface MemoryEngineOptions {
  * executions left running in the store (by a crashed engine) resume by replay when a new engine opens it.
  */
 export class MemoryEngine implements EngineClient, WorkflowHost {
-  readonly backend = 'memory';
+  readonly backend: string;
   readonly capabilities: Capabilities = ALL_CAPABILITIES;
   readonly store: ExecutionStore;
   readonly clock: Clock;
@@ -74,11 +78,14 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   readonly #interceptContext: (context: EngineContext) => EngineContext;
   readonly #worker: boolean;
   readonly #db: StoreConnection;
+  readonly #onClose: () => void;
 
   constructor(
     readonly registry: Registry,
     options: MemoryEngineOptions = {},
   ) {
+    this.backend = options.backend ?? 'memory';
+    this.#onClose = options.onClose ?? (() => {});
     this.store = options.store ?? createInMemoryStore();
     this.clock = options.clock ?? realClock;
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
@@ -163,7 +170,11 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     this.#alive = false;
     for (const timer of this.#timers) timer.cancel();
     this.#timers.clear();
-    this.#db.close(release);
+    try {
+      this.#db.close(release);
+    } finally {
+      this.#onClose();
+    }
   }
 
   // ---- WorkflowHost ----

@@ -1,0 +1,432 @@
+import { randomUUID } from 'node:crypto';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { ExecutionOutcome, PromiseSettlement } from '@durable-runtime/core/spi';
+import {
+  ClaimLostError,
+  ENDED_STATUSES,
+  type ExecutionRecord,
+  type InboundFields,
+  type RecordStatus,
+  type StoreConnection,
+} from '@durable-runtime/memory';
+import { fileError } from './file-errors.js';
+import {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  DEFAULT_LEASE_MS,
+  DEFAULT_POLL_MS,
+  DEFAULT_RETENTION_MS,
+  RETENTION_SWEEP_MS,
+  type SqliteStoreOptions,
+} from './options.js';
+import { migrate } from './schema.js';
+
+const UNFINISHED = `status IN ('scheduled', 'running')`;
+const NEXT_CHANGE = '(SELECT IFNULL(MAX(changed), 0) + 1 FROM executions)';
+
+/** The worker's fields, as stored in `body`. */
+type Body = Omit<ExecutionRecord, keyof InboundFields | 'id' | 'workflowName' | 'status' | 'startAt'>;
+
+interface ExecutionRow {
+  readonly workflow: string;
+  readonly status: RecordStatus;
+  readonly start_at: number | null;
+  readonly cancel_requested: number;
+  readonly body: string;
+}
+
+/** Opens a connection to the file, with its pragmas set and its schema brought to the current version. */
+export function openDatabase(path: string, options: SqliteStoreOptions): DatabaseSync {
+  try {
+    const db = new DatabaseSync(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    migrate(db, path);
+    return db;
+  } catch (error) {
+    throw fileError(path, error);
+  }
+}
+
+/**
+ * One engine's connection to the SQLite file. Each method is one statement or one `BEGIN IMMEDIATE` transaction,
+ * so it is atomic against every other process on the file. A worker connection owns the executions it created or
+ * claimed (`owner`, renewed `lease_until`); changes by other connections are found by polling `PRAGMA data_version`
+ * and the `changed` sequence every execution row carries.
+ */
+export class SqliteConnection implements StoreConnection {
+  readonly #db: DatabaseSync;
+  readonly #owner = randomUUID();
+  readonly #leaseMs: number;
+  readonly #retentionMs: number;
+  readonly #statements = new Map<string, StatementSync>();
+  readonly #timers: NodeJS.Timeout[] = [];
+  /** Change numbers this connection wrote: not reported back to it. */
+  readonly #ownChanges = new Set<number>();
+  #listener: ((id: string) => void) | undefined;
+  #dataVersion = -1;
+  #lastChange = 0;
+  #open = true;
+
+  constructor(
+    readonly path: string,
+    readonly worker: boolean,
+    options: SqliteStoreOptions,
+    /** False for a reader that only reads (no change feed, no timers). */
+    watch = true,
+  ) {
+    this.#db = openDatabase(path, options);
+    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.#lastChange = this.#get<{ last: number }>('SELECT IFNULL(MAX(changed), 0) AS last FROM executions')?.last ?? 0;
+    this.#dataVersion = this.#currentDataVersion();
+    if (watch) this.#every(options.pollMs ?? DEFAULT_POLL_MS, () => this.#poll());
+    if (worker) {
+      this.#every(this.#leaseMs / 3, () => this.#renewLeases());
+      this.#every(this.#leaseMs / 2, () => this.#offerLapsed());
+      this.#every(RETENTION_SWEEP_MS, () => this.sweep());
+      this.sweep();
+    }
+  }
+
+  read(id: string): ExecutionRecord | undefined {
+    return this.#transaction('BEGIN', () => {
+      const row = this.#row(id);
+      return row && { ...this.#owned(id, row), ...this.#inbound(id, row) };
+    });
+  }
+
+  readInbound(id: string): InboundFields | undefined {
+    return this.#transaction('BEGIN', () => {
+      const row = this.#get<{ cancel_requested: number }>('SELECT cancel_requested FROM executions WHERE id = ?', id);
+      return row && this.#inbound(id, row);
+    });
+  }
+
+  create(record: ExecutionRecord): ExecutionRecord | undefined {
+    const owned = this.worker ? this.#owner : null;
+    const created = this.#change(
+      `INSERT INTO executions (id, workflow, status, start_at, cancel_requested, body, owner, lease_until, changed)
+       VALUES (?, ?, ?, ?, 0, ?, ?, ?, ${NEXT_CHANGE}) ON CONFLICT (id) DO NOTHING RETURNING changed`,
+      record.id,
+      record.workflowName,
+      record.status,
+      record.startAt ?? null,
+      JSON.stringify(bodyOf(record)),
+      owned,
+      owned ? Date.now() + this.#leaseMs : null,
+    );
+    return created ? undefined : this.read(record.id);
+  }
+
+  write(record: ExecutionRecord): void {
+    const ended = ENDED_STATUSES.has(record.status);
+    const written = this.#change(
+      `UPDATE executions SET status = ?, start_at = ?, body = ?, changed = ${NEXT_CHANGE},
+         owner = CASE WHEN ? THEN NULL ELSE owner END, ended_at = ?
+       WHERE id = ? AND owner = ? RETURNING changed`,
+      record.status,
+      record.startAt ?? null,
+      JSON.stringify(bodyOf(record)),
+      ended ? 1 : 0,
+      ended ? Date.now() : null,
+      record.id,
+      this.#owner,
+    );
+    if (!written) throw new ClaimLostError(record.id);
+  }
+
+  settle(id: string, name: string, settlement: PromiseSettlement): 'won' | 'lost' | 'ended' {
+    return this.#delivery(id, () =>
+      this.#run(
+        'INSERT INTO promises (execution_id, name, settlement) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        id,
+        name,
+        JSON.stringify(settlement),
+      ) === 1
+        ? 'won'
+        : 'lost',
+    );
+  }
+
+  deliver(id: string, channel: string, message: unknown): 'accepted' | 'ended' {
+    return this.#delivery(id, () => {
+      this.#run(
+        `INSERT INTO messages (execution_id, channel, seq, message)
+         VALUES (?, ?, (SELECT IFNULL(MAX(seq), -1) + 1 FROM messages WHERE execution_id = ? AND channel = ?), ?)`,
+        id,
+        channel,
+        id,
+        channel,
+        JSON.stringify(message),
+      );
+      return 'accepted';
+    });
+  }
+
+  requestCancel(id: string, outcome: ExecutionOutcome): void {
+    // Every expression reads the row as it was: a delayed execution not begun yet ends here and now.
+    this.#change(
+      `UPDATE executions SET cancel_requested = 1,
+         status = CASE status WHEN 'scheduled' THEN 'cancelled' ELSE status END,
+         body = CASE status WHEN 'scheduled' THEN json_set(body, '$.outcome', json(?)) ELSE body END,
+         owner = CASE status WHEN 'scheduled' THEN NULL ELSE owner END,
+         ended_at = CASE status WHEN 'scheduled' THEN ? ELSE ended_at END,
+         changed = ${NEXT_CHANGE}
+       WHERE id = ? AND ${UNFINISHED} RETURNING changed`,
+      JSON.stringify(outcome),
+      Date.now(),
+      id,
+    );
+  }
+
+  begin(id: string): boolean {
+    return (
+      this.#change(
+        `UPDATE executions SET status = 'running', changed = ${NEXT_CHANGE}
+         WHERE id = ? AND status = 'scheduled' AND owner = ? RETURNING changed`,
+        id,
+        this.#owner,
+      ) !== undefined
+    );
+  }
+
+  claim(id: string): boolean {
+    if (!this.worker) return false;
+    const now = Date.now();
+    return (
+      this.#run(
+        `UPDATE executions SET owner = ?, lease_until = ?
+         WHERE id = ? AND ${UNFINISHED} AND (owner IS NULL OR owner = ? OR lease_until < ?)`,
+        this.#owner,
+        now + this.#leaseMs,
+        id,
+        this.#owner,
+        now,
+      ) === 1
+    );
+  }
+
+  claimable(): string[] {
+    return this.#all<{ id: string }>(
+      `SELECT id FROM executions WHERE ${UNFINISHED} AND (owner IS NULL OR lease_until < ?) ORDER BY changed`,
+      Date.now(),
+    ).map((row) => row.id);
+  }
+
+  /** Every execution id in the file. */
+  ids(): string[] {
+    return this.#all<{ id: string }>('SELECT id FROM executions ORDER BY changed').map((row) => row.id);
+  }
+
+  subscribe(listener: (id: string) => void): void {
+    this.#listener = listener;
+  }
+
+  close(release: boolean): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#listener = undefined;
+    for (const timer of this.#timers) clearInterval(timer);
+    try {
+      if (release && this.worker) this.#run(`UPDATE executions SET owner = NULL WHERE owner = ?`, this.#owner);
+    } finally {
+      this.#db.close();
+    }
+  }
+
+  /** Deletes the executions that ended longer ago than the retention, with their promises and messages. */
+  sweep(now = Date.now()): number {
+    return this.#transaction('BEGIN IMMEDIATE', () => {
+      const expired = `SELECT id FROM executions WHERE ended_at IS NOT NULL AND ended_at < ?`;
+      const cutoff = now - this.#retentionMs;
+      this.#run(`DELETE FROM promises WHERE execution_id IN (${expired})`, cutoff);
+      this.#run(`DELETE FROM messages WHERE execution_id IN (${expired})`, cutoff);
+      return this.#run(`DELETE FROM executions WHERE ended_at IS NOT NULL AND ended_at < ?`, cutoff);
+    });
+  }
+
+  // ---- change feed ----
+
+  #poll(): void {
+    const version = this.#currentDataVersion();
+    if (version === this.#dataVersion) {
+      // Nobody else committed: every change since the last one seen is this connection's own.
+      for (const changed of this.#ownChanges) this.#lastChange = Math.max(this.#lastChange, changed);
+      this.#ownChanges.clear();
+      return;
+    }
+    this.#dataVersion = version;
+    const rows = this.#all<{ id: string; changed: number }>(
+      'SELECT id, changed FROM executions WHERE changed > ? ORDER BY changed',
+      this.#lastChange,
+    );
+    for (const { id, changed } of rows) {
+      this.#lastChange = changed;
+      if (this.#ownChanges.delete(changed)) continue;
+      this.#tell(id);
+    }
+    for (const changed of this.#ownChanges) if (changed <= this.#lastChange) this.#ownChanges.delete(changed);
+  }
+
+  /** Executions whose worker stopped renewing its claim (killed): offered to this worker. */
+  #offerLapsed(): void {
+    const lapsed = this.#all<{ id: string }>(
+      `SELECT id FROM executions WHERE ${UNFINISHED} AND owner IS NOT NULL AND owner <> ? AND lease_until < ?`,
+      this.#owner,
+      Date.now(),
+    );
+    for (const { id } of lapsed) this.#tell(id);
+  }
+
+  #renewLeases(): void {
+    this.#run(
+      `UPDATE executions SET lease_until = ? WHERE owner = ? AND ${UNFINISHED}`,
+      Date.now() + this.#leaseMs,
+      this.#owner,
+    );
+  }
+
+  #tell(id: string): void {
+    this.#listener?.(id);
+  }
+
+  #currentDataVersion(): number {
+    return (this.#get<{ data_version: number }>('PRAGMA data_version') as { data_version: number }).data_version;
+  }
+
+  #every(ms: number, task: () => void): void {
+    const timer = setInterval(() => {
+      if (!this.#open) return;
+      try {
+        task();
+      } catch {
+        // A busy or briefly unavailable file: the next round tries again.
+      }
+    }, ms);
+    this.#timers.push(timer);
+  }
+
+  // ---- rows ----
+
+  #row(id: string): ExecutionRow | undefined {
+    return this.#get<ExecutionRow>(
+      'SELECT workflow, status, start_at, cancel_requested, body FROM executions WHERE id = ?',
+      id,
+    );
+  }
+
+  #owned(id: string, row: ExecutionRow): Omit<ExecutionRecord, keyof InboundFields> {
+    const body = JSON.parse(row.body) as Body;
+    return {
+      ...body,
+      id,
+      workflowName: row.workflow,
+      status: row.status,
+      ...(row.start_at === null ? {} : { startAt: row.start_at }),
+    };
+  }
+
+  #inbound(id: string, row: { cancel_requested: number }): InboundFields {
+    const promises: InboundFields['promises'] = {};
+    for (const { name, settlement } of this.#all<{ name: string; settlement: string }>(
+      'SELECT name, settlement FROM promises WHERE execution_id = ?',
+      id,
+    )) {
+      define(promises, name, JSON.parse(settlement));
+    }
+    const mailbox: InboundFields['mailbox'] = {};
+    for (const { channel, message } of this.#all<{ channel: string; message: string }>(
+      'SELECT channel, message FROM messages WHERE execution_id = ? ORDER BY channel, seq',
+      id,
+    )) {
+      if (!Object.hasOwn(mailbox, channel)) define(mailbox, channel, []);
+      (mailbox[channel] as unknown[]).push(JSON.parse(message));
+    }
+    return { cancelRequested: row.cancel_requested === 1, promises, mailbox };
+  }
+
+  /** A delivery: refused once the execution ended; marks the execution changed when it changed anything. */
+  #delivery<R extends 'won' | 'lost' | 'accepted'>(id: string, insert: () => R): R | 'ended' {
+    return this.#transaction('BEGIN IMMEDIATE', () => {
+      const row = this.#get<{ status: RecordStatus }>('SELECT status FROM executions WHERE id = ?', id);
+      if (!row || ENDED_STATUSES.has(row.status)) return 'ended';
+      const result = insert();
+      if (result !== 'lost') {
+        this.#change(`UPDATE executions SET changed = ${NEXT_CHANGE} WHERE id = ? RETURNING changed`, id);
+      }
+      return result;
+    });
+  }
+
+  // ---- statements ----
+
+  /** Runs a statement that ends with `RETURNING changed`: the change number, remembered as this connection's own. */
+  #change(sql: string, ...params: SqlValue[]): number | undefined {
+    const row = this.#get<{ changed: number }>(sql, ...params);
+    if (row) this.#ownChanges.add(row.changed);
+    return row?.changed;
+  }
+
+  #run(sql: string, ...params: SqlValue[]): number {
+    return Number(this.#guard(() => this.#statement(sql).run(...params)).changes);
+  }
+
+  #get<T>(sql: string, ...params: SqlValue[]): T | undefined {
+    return this.#guard(() => this.#statement(sql).get(...params)) as T | undefined;
+  }
+
+  #all<T>(sql: string, ...params: SqlValue[]): T[] {
+    return this.#guard(() => this.#statement(sql).all(...params)) as T[];
+  }
+
+  #transaction<T>(begin: 'BEGIN' | 'BEGIN IMMEDIATE', body: () => T): T {
+    if (this.#db.isTransaction) return body();
+    this.#guard(() => this.#db.exec(begin));
+    try {
+      const result = body();
+      this.#guard(() => this.#db.exec('COMMIT'));
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #guard<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      throw fileError(this.path, error);
+    }
+  }
+}
+
+type SqlValue = string | number | null;
+
+function bodyOf(record: ExecutionRecord): Body {
+  const {
+    id: _id,
+    workflowName: _w,
+    status: _s,
+    startAt: _a,
+    cancelRequested: _c,
+    promises: _p,
+    mailbox: _m,
+    ...body
+  } = record;
+  return body;
+}
+
+/** Names are user data (`__proto__` included): define, never assign. */
+function define(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+}
