@@ -28,7 +28,11 @@ if (files.length === 0) {
   process.exit(2);
 }
 if (!process.argv.includes('--render-only')) {
-  for (const file of files) rmSync(join(out, `${file.split('/')[1]}.json`), { force: true });
+  for (const file of files) {
+    const backend = file.split('/')[1];
+    const stale = existsSync(out) ? readdirSync(out).filter((name) => name.startsWith(`${backend}-`)) : [];
+    for (const name of [`${backend}.json`, ...stale]) rmSync(join(out, name), { force: true });
+  }
 }
 console.log(`certify: ${kills} kills per backend: ${files.join(', ')}`);
 // --render-only writes CERTIFICATION.md again from the figures already in conformance/certification.

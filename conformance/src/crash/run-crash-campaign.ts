@@ -13,6 +13,8 @@ export interface CrashCampaignOptions extends CrashCertificationOptions {
   readonly kills?: number;
   /** Executions kept in flight while the worker is killed. @default 4 */
   readonly inFlight?: number;
+  /** Worker processes running at once, killed in turn (for engines where workers share the work). @default 1 */
+  readonly workers?: number;
 }
 
 /** What a campaign counts; every figure but `kills`, `executions` and `steps` must be 0. */
@@ -51,7 +53,9 @@ export function campaignInput(n: number): { steps: number; holdMs: number } {
  */
 export function runCrashCampaign(options: CrashCampaignOptions): void {
   const kills = options.kills ?? Number(process.env.DURABLE_CAMPAIGN_KILLS ?? 10);
-  describe(`crash campaign: ${options.name}`, () => {
+  const workerCount = options.workers ?? 1;
+  const title = workerCount > 1 ? `${options.name}, ${workerCount} workers killed in turn` : options.name;
+  describe(`crash campaign: ${title}`, () => {
     const crash = useCrashWorkers(options, 'durable-campaign-');
 
     test(`${kills} random worker kills: nothing lost, no recorded step re-run, no attempt used by a crash`, async () => {
@@ -66,13 +70,14 @@ export function runCrashCampaign(options: CrashCampaignOptions): void {
           handles.push(await crash.client().start(campaign, campaignInput(handles.length), { id }));
         }
       };
-      let worker = await crash.startWorker();
+      const workers = await Promise.all(Array.from({ length: workerCount }, () => crash.startWorker()));
       try {
         for (let kill = 0; kill < kills; kill++) {
           await topUp();
           await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 1200));
-          await worker.kill('SIGKILL');
-          worker = await crash.startWorker();
+          const turn = kill % workerCount;
+          await workers[turn]?.kill('SIGKILL');
+          workers[turn] = await crash.startWorker();
         }
         const outcomes = await Promise.all(
           handles.map((handle) =>
@@ -82,7 +87,8 @@ export function runCrashCampaign(options: CrashCampaignOptions): void {
             ),
           ),
         );
-        const figures = campaignFigures(options.name, kills, handles, outcomes, crash.sink, Date.now() - started);
+        const backend = workerCount > 1 ? `${options.name}-${workerCount}-workers` : options.name;
+        const figures = campaignFigures(backend, kills, handles, outcomes, crash.sink, Date.now() - started);
         writeCampaignFigures(figures);
         expectNothingLost(figures);
       } catch (error) {

@@ -6,7 +6,8 @@ export type SqliteFileProblem = 'locked' | 'corrupt' | 'unopenable' | 'newer-sch
 const ADVICE: Record<SqliteFileProblem, string> = {
   locked:
     'another process holds a write lock longer than the busy timeout: retry, or raise busyTimeoutMs (DURABLE_SQLITE_BUSY_TIMEOUT_MS)',
-  corrupt: 'the file is not a durable-runtime SQLite database or is damaged: restore it from a backup, or move it away to start afresh',
+  corrupt:
+    'the file is not a durable-runtime SQLite database or is damaged: restore it from a backup, or move it away to start afresh',
   unopenable: 'the file or its directory cannot be created or opened: check the path and its permissions',
   'newer-schema': 'it was written by a newer @durable-runtime/sqlite: upgrade this package to open it',
   io: 'the disk refused a read or a write (full, removed or read-only)',

@@ -44,7 +44,11 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function migrate(db: DatabaseSync, path: string, upTo = SCHEMA_VERSION): void {
   const version = userVersion(db);
   if (version > SCHEMA_VERSION) {
-    throw new SqliteFileError(path, 'newer-schema', `schema version ${version}, this package reads up to ${SCHEMA_VERSION}`);
+    throw new SqliteFileError(
+      path,
+      'newer-schema',
+      `schema version ${version}, this package reads up to ${SCHEMA_VERSION}`,
+    );
   }
   if (version >= upTo) return;
   db.exec('BEGIN IMMEDIATE');
