@@ -1,9 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BackendName } from '@durable-runtime/core';
 import type { Connection as TemporalConnection } from '@temporalio/client';
 
+/** A built-in backend, or one an adapter package adds (`sqlite`). */
+export type ExampleBackendName = BackendName | 'sqlite';
+
 /** One engine started for a test file: what an application deployed on it would see. */
 export interface RunningEngine {
-  readonly backend: BackendName;
+  readonly backend: ExampleBackendName;
   /**
    * True when executions live in the engine, outside the test process: another runtime on the same settings (for
    * example a client-only one with `DURABLE_WORKER=false`) sees them. False for in-process engines.
@@ -25,7 +31,7 @@ export interface RunningEngine {
 
 /** A backend the examples run on, and how a test starts its engine (loopback, free ports, throwaway data). */
 export interface ExampleBackend {
-  readonly name: BackendName;
+  readonly name: ExampleBackendName;
   /** The adapter package `createRuntime` loads for this backend. */
   readonly adapter: string;
   /** @param runId unique per test run: keeps task queues and ids of different runs apart */
@@ -119,8 +125,25 @@ export const resonateBackend: ExampleBackend = {
   start: async () => inProcess('resonate'),
 };
 
+/** The SQLite engine on a throwaway file: shared, since every runtime on the same file sees its executions. */
+export const sqliteBackend: ExampleBackend = {
+  name: 'sqlite',
+  adapter: '@durable-runtime/sqlite',
+  async start() {
+    const dir = mkdtempSync(join(tmpdir(), 'durable-example-sqlite-'));
+    return {
+      backend: 'sqlite',
+      shared: true,
+      env: () => ({ DURABLE_BACKEND: 'sqlite', DURABLE_SQLITE_PATH: join(dir, 'durable.sqlite') }),
+      historyLength: async () => undefined,
+      output: () => '',
+      stop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+};
+
 /**
- * Every backend each example's test runs on, in this order: all four, unconditionally. Adding an engine is one entry
+ * Every backend each example's test runs on, in this order: all five, unconditionally. Adding an engine is one entry
  * here. A backend whose adapter does not load or whose engine fails fails the tests (each block also checks that its
  * adapter exports `createBackend`): an example never loses a backend without a red test.
  */
@@ -129,4 +152,5 @@ export const EXAMPLE_BACKENDS: readonly ExampleBackend[] = [
   temporalBackend,
   restateBackend,
   resonateBackend,
+  sqliteBackend,
 ];

@@ -63,7 +63,9 @@ async function createAdapterRuntime(config: AdapterConfig, registry: RegistryInp
   const specifier = `@durable-runtime/${config.backend}`;
   const module = await loadBackend(config.backend, specifier);
   if (!module.configSchema) {
-    throw new ConfigError(`${specifier} exports no configSchema: it cannot be configured by name (backend '${config.backend}')`);
+    throw new ConfigError(
+      `${specifier} exports no configSchema: it cannot be configured by name (backend '${config.backend}')`,
+    );
   }
   const parsed = module.configSchema.safeParse(config);
   if (!parsed.success) {
