@@ -115,7 +115,7 @@ export function createInMemoryStore(): ExecutionStore {
     claimable() {
       return [...owned.keys()].filter((id) => {
         const owner = owners.get(id);
-        return !isEnded(id) && !(owner && owner.#open);
+        return !isEnded(id) && (owner === undefined || !owner.#open);
       });
     }
 
