@@ -1,4 +1,4 @@
-import { createRuntime, type DurableConfigInput, type Runtime } from '@durable-runtime/core';
+import { type AdapterConfig, createRuntime, type DurableConfigInput, type Runtime } from '@durable-runtime/core';
 import type { Program } from './types.js';
 import { promiseWorkflow, registry, sleepWorkflow, startWorkflow, stepsWorkflow } from './workflows.js';
 
@@ -8,10 +8,11 @@ import { promiseWorkflow, registry, sleepWorkflow, startWorkflow, stepsWorkflow 
  * replaced by a fresh runtime on `reset()`.
  */
 export async function adapterProgram(
-  config: DurableConfigInput,
+  config: DurableConfigInput | AdapterConfig | (() => DurableConfigInput | AdapterConfig),
   options: { readonly resettable?: boolean } = {},
 ): Promise<Program> {
-  let current = programOf(await createRuntime(config, registry));
+  const configure = typeof config === 'function' ? config : () => config;
+  let current = programOf(await createRuntime(configure(), registry));
   if (!options.resettable) return current;
   return {
     runSteps: (id, count, n) => current.runSteps(id, count, n),
@@ -20,7 +21,7 @@ export async function adapterProgram(
     startWaiting: (id) => current.startWaiting(id),
     async reset() {
       await current.close();
-      current = programOf(await createRuntime(config, registry));
+      current = programOf(await createRuntime(configure(), registry));
     },
     close: () => current.close(),
   };

@@ -18,7 +18,7 @@ export interface Options {
 export const USAGE = `usage: node bench/dist/run.js [--quick] [--engines <list>] [--workloads <list>] [--rounds <n>] [--write]
 
   --quick     small counts and few rounds (CI smoke: under two minutes for every engine, under 30 s for memory)
-  --engines   only these engines (memory,temporal,restate,resonate); an engine whose adapter has not landed runs
+  --engines   only these engines (memory,sqlite,temporal,restate,resonate); an engine whose adapter has not landed runs
               its native side alone when named
   --workloads only these workloads (sequential,throughput,start,sleeps,promise)
   --rounds    measured rounds of every workload instead of the mode's (for experiments)

@@ -188,11 +188,12 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   startExecution(request: StartRequest, delayMs?: number): void {
-    const found = this.#live.get(request.executionId)?.record ?? this.#db.read(request.executionId);
-    if (found) {
-      this.#checkOwner(found, request);
+    const live = this.#live.get(request.executionId)?.record;
+    if (live) {
+      this.#checkOwner(live, request);
       return;
     }
+    // No read first: `create` writes nothing when the id is taken and returns the record that holds it.
     this.registry.workflow(request.workflowName);
     const delayed = delayMs !== undefined && delayMs > 0;
     const record: ExecutionRecord = {

@@ -119,19 +119,27 @@ export class SqliteConnection implements StoreConnection {
   }
 
   write(record: ExecutionRecord): void {
-    const ended = ENDED_STATUSES.has(record.status);
-    const written = this.#change(
-      `UPDATE executions SET status = ?, start_at = ?, body = ?, changed = ${NEXT_CHANGE},
-         owner = CASE WHEN ? THEN NULL ELSE owner END, ended_at = ?
-       WHERE id = ? AND owner = ? RETURNING changed`,
-      record.status,
-      record.startAt ?? null,
-      JSON.stringify(bodyOf(record)),
-      ended ? 1 : 0,
-      ended ? Date.now() : null,
-      record.id,
-      this.#owner,
-    );
+    const body = JSON.stringify(bodyOf(record));
+    // Progress needs no notice (nobody waits on a journal); an end does: clients and parents wait for outcomes.
+    const written = ENDED_STATUSES.has(record.status)
+      ? this.#change(
+          `UPDATE executions SET status = ?, start_at = ?, body = ?, changed = ${NEXT_CHANGE}, owner = NULL, ended_at = ?
+           WHERE id = ? AND owner = ? RETURNING changed`,
+          record.status,
+          record.startAt ?? null,
+          body,
+          Date.now(),
+          record.id,
+          this.#owner,
+        ) !== undefined
+      : this.#run(
+          'UPDATE executions SET status = ?, start_at = ?, body = ? WHERE id = ? AND owner = ?',
+          record.status,
+          record.startAt ?? null,
+          body,
+          record.id,
+          this.#owner,
+        ) === 1;
     if (!written) throw new ClaimLostError(record.id);
   }
 
@@ -381,13 +389,13 @@ export class SqliteConnection implements StoreConnection {
 
   #transaction<T>(begin: 'BEGIN' | 'BEGIN IMMEDIATE', body: () => T): T {
     if (this.#db.isTransaction) return body();
-    this.#guard(() => this.#db.exec(begin));
+    this.#run(begin);
     try {
       const result = body();
-      this.#guard(() => this.#db.exec('COMMIT'));
+      this.#run('COMMIT');
       return result;
     } catch (error) {
-      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      if (this.#db.isTransaction) this.#run('ROLLBACK');
       throw error;
     }
   }

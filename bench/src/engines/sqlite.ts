@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adapterExports, adapterProgram } from '../adapter-program.js';
+import { floorProgram } from '../native/floor.js';
+import type { Engine, Subject } from '../types.js';
+
+/**
+ * The persistent local engine: `createRuntime({ backend: 'sqlite' })` on a file in the temporary directory (WAL,
+ * synchronous NORMAL: durable against a process kill), against the memory engine it shares its code with (what
+ * the file costs) and against the floor. A fresh file for every sample, as the memory engine gets a fresh store.
+ */
+export const sqliteEngine: Engine = {
+  name: 'sqlite',
+  availability: () => adapterExports('@durable-runtime/sqlite'),
+  async open({ adapter }) {
+    const dir = mkdtempSync(join(tmpdir(), 'durable-bench-sqlite-'));
+    let files = 0;
+    const subjects: Subject[] = [];
+    if (adapter) {
+      subjects.push({
+        role: 'adapter',
+        label: 'sqlite',
+        description: '@durable-runtime/sqlite: createRuntime({ backend: "sqlite" }), one file, WAL, synchronous NORMAL',
+        program: await adapterProgram(() => ({ backend: 'sqlite', path: join(dir, `bench-${files++}.sqlite`) }), {
+          resettable: true,
+        }),
+      });
+    }
+    subjects.push(
+      {
+        role: 'peer',
+        label: 'memory',
+        description: '@durable-runtime/memory: the same engine over its in-memory store, nothing on disk',
+        program: await adapterProgram({ backend: 'memory' }, { resettable: true }),
+      },
+      {
+        role: 'floor',
+        label: 'plain async',
+        description: 'the same step functions called by plain async code, setTimeout for sleeps, nothing durable',
+        program: floorProgram(),
+      },
+    );
+    return {
+      subjects,
+      settleMs: 20,
+      notes: [
+        'Each step is two commits (its start, then its result), an execution one more at its start and one at its end.',
+      ],
+      async close() {
+        for (const subject of subjects) await subject.program.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
