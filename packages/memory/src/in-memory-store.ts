@@ -119,6 +119,8 @@ export function createInMemoryStore(): ExecutionStore {
       });
     }
 
+    flush() {}
+
     subscribe(listener: (id: string) => void) {
       this.#listener = listener;
     }

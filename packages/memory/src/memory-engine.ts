@@ -240,6 +240,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
 
   stepStarted(): void {
     this.#runningSteps++;
+    if (this.#alive) this.#db.flush();
   }
 
   stepFinished(): void {
@@ -372,10 +373,11 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     try {
       this.#db.write(record);
     } catch (error) {
-      if (!(error instanceof ClaimLostError)) throw error;
-      // Another worker runs it now: this copy persists nothing more and its waits never end.
+      // Another worker runs it now, or the store failed (a disk error): this copy persists nothing more and its
+      // waits never end. After a store failure, the execution resumes from what the store holds once it answers.
       live?.abandon();
       this.#live.delete(record.id);
+      if (!(error instanceof ClaimLostError)) this.#at(this.clock.now() + 1_000, () => this.#claimAndSchedule(record.id));
       return;
     }
     live?.notify();

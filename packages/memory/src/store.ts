@@ -107,6 +107,11 @@ export interface StoreConnection {
   claimable(): string[];
   /** Calls `listener` (later, never inside a call of this connection) with each execution that another connection changed or that became claimable. */
   subscribe(listener: (id: string) => void): void;
+  /**
+   * Makes every write so far durable. A store may group the worker's writes into one commit; the engine flushes
+   * before each step attempt, so that a side effect never runs before what the execution recorded ahead of it.
+   */
+  flush(): void;
   /** Stops the connection. `release`: a clean stop, its executions can be claimed at once; otherwise a crash, its claims lapse on their own. */
   close(release: boolean): void;
 }

@@ -40,6 +40,7 @@ export function openDatabase(path: string, options: SqliteStoreOptions): Databas
     const db = new DatabaseSync(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.exec('PRAGMA wal_autocheckpoint = 10000');
     migrate(db, path);
     return db;
   } catch (error) {
@@ -66,6 +67,8 @@ export class SqliteConnection implements StoreConnection {
   #dataVersion = -1;
   #lastChange = 0;
   #open = true;
+  /** A transaction holds the worker's writes not committed yet. */
+  #batchOpen = false;
 
   constructor(
     readonly path: string,
@@ -103,6 +106,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   create(record: ExecutionRecord): ExecutionRecord | undefined {
+    this.flush();
     const owned = this.worker ? this.#owner : null;
     const created = this.#change(
       `INSERT INTO executions (id, workflow, status, start_at, cancel_requested, body, owner, lease_until, changed)
@@ -118,10 +122,16 @@ export class SqliteConnection implements StoreConnection {
     return created ? undefined : this.read(record.id);
   }
 
+  /**
+   * Progress joins the open batch (one transaction, committed by `flush`: before the next step attempt, before any
+   * other call of this connection, or at the end of the current macrotask). An end commits at once: clients and
+   * parents waiting for the outcome see it only once it is durable.
+   */
   write(record: ExecutionRecord): void {
     const body = JSON.stringify(bodyOf(record));
-    // Progress needs no notice (nobody waits on a journal); an end does: clients and parents wait for outcomes.
-    const written = ENDED_STATUSES.has(record.status)
+    this.#openBatch();
+    const ended = ENDED_STATUSES.has(record.status);
+    const written = ended
       ? this.#change(
           `UPDATE executions SET status = ?, start_at = ?, body = ?, changed = ${NEXT_CHANGE}, owner = NULL, ended_at = ?
            WHERE id = ? AND owner = ? RETURNING changed`,
@@ -140,10 +150,27 @@ export class SqliteConnection implements StoreConnection {
           record.id,
           this.#owner,
         ) === 1;
+    if (ended) this.flush();
     if (!written) throw new ClaimLostError(record.id);
   }
 
+  flush(): void {
+    if (!this.#batchOpen) return;
+    this.#batchOpen = false;
+    this.#run('COMMIT');
+  }
+
+  #openBatch(): void {
+    if (this.#batchOpen) return;
+    this.#run('BEGIN IMMEDIATE');
+    this.#batchOpen = true;
+    setImmediate(() => {
+      if (this.#open) this.flush();
+    });
+  }
+
   settle(id: string, name: string, settlement: PromiseSettlement): 'won' | 'lost' | 'ended' {
+    this.flush();
     return this.#delivery(id, () =>
       this.#run(
         'INSERT INTO promises (execution_id, name, settlement) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
@@ -157,6 +184,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   deliver(id: string, channel: string, message: unknown): 'accepted' | 'ended' {
+    this.flush();
     return this.#delivery(id, () => {
       this.#run(
         `INSERT INTO messages (execution_id, channel, seq, message)
@@ -172,6 +200,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   requestCancel(id: string, outcome: ExecutionOutcome): void {
+    this.flush();
     // Every expression reads the row as it was: a delayed execution not begun yet ends here and now.
     this.#change(
       `UPDATE executions SET cancel_requested = 1,
@@ -188,6 +217,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   begin(id: string): boolean {
+    this.flush();
     return (
       this.#change(
         `UPDATE executions SET status = 'running', changed = ${NEXT_CHANGE}
@@ -199,6 +229,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   claim(id: string): boolean {
+    this.flush();
     if (!this.worker) return false;
     const now = Date.now();
     return (
@@ -236,6 +267,8 @@ export class SqliteConnection implements StoreConnection {
     this.#listener = undefined;
     for (const timer of this.#timers) clearInterval(timer);
     try {
+      // A crash loses what was not committed, as a killed process would.
+      if (release) this.flush();
       if (release && this.worker) this.#run(`UPDATE executions SET owner = NULL WHERE owner = ?`, this.#owner);
     } finally {
       this.#db.close();
@@ -244,6 +277,7 @@ export class SqliteConnection implements StoreConnection {
 
   /** Deletes the executions that ended longer ago than the retention, with their promises and messages. */
   sweep(now = Date.now()): number {
+    this.flush();
     return this.#transaction('BEGIN IMMEDIATE', () => {
       const expired = `SELECT id FROM executions WHERE ended_at IS NOT NULL AND ended_at < ?`;
       const cutoff = now - this.#retentionMs;
@@ -287,6 +321,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   #renewLeases(): void {
+    this.flush();
     this.#run(
       `UPDATE executions SET lease_until = ? WHERE owner = ? AND ${UNFINISHED}`,
       Date.now() + this.#leaseMs,
