@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { ConfigError, createRuntime, DEFAULT_MAX_PAYLOAD_BYTES, loadConfig, parseConfig } from '../src/index.js';
+import {
+  adapterVariable,
+  ConfigError,
+  createRuntime,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  loadConfig,
+  parseConfig,
+} from '../src/index.js';
 
 describe('configuration', () => {
   test('loadConfig reads the backend and its fields from the environment, with defaults', () => {
@@ -33,6 +40,22 @@ describe('configuration', () => {
     expect(() => loadConfig({})).toThrow(ConfigError);
     expect(() => loadConfig({})).toThrow(/DURABLE_BACKEND is not set: use one of memory, temporal, restate, resonate/);
     expect(() => loadConfig({ DURABLE_BACKEND: 'restat' })).toThrow(/DURABLE_BACKEND="restat" is not a backend/);
+  });
+
+  test('a backend outside the built-in list is an adapter package, configured by DURABLE_<BACKEND>_<FIELD>', () => {
+    expect(
+      loadConfig({
+        DURABLE_BACKEND: 'my-engine',
+        DURABLE_MY_ENGINE_DATA_DIR: ' /var/data ',
+        DURABLE_WORKER: 'false',
+        DURABLE_OTHER_FIELD: 'ignored',
+      }),
+    ).toEqual({ backend: 'my-engine', dataDir: '/var/data', worker: 'false' });
+    expect(adapterVariable('my-engine', 'dataDir')).toBe('DURABLE_MY_ENGINE_DATA_DIR');
+    expect(adapterVariable('sqlite', 'maxPayloadBytes')).toBe('DURABLE_MAX_PAYLOAD_BYTES');
+    // A typo of a built-in backend is not taken for an adapter.
+    expect(() => loadConfig({ DURABLE_BACKEND: 'temporl' })).toThrow(/is not a backend.*did you mean temporal\?/);
+    expect(() => loadConfig({ DURABLE_BACKEND: 'Not A Name' })).toThrow(/is not a backend/);
   });
 
   test('a wrong field names its environment variable', () => {
