@@ -377,7 +377,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
       // waits never end. After a store failure, the execution resumes from what the store holds once it answers.
       live?.abandon();
       this.#live.delete(record.id);
-      if (!(error instanceof ClaimLostError)) this.#at(this.clock.now() + 1_000, () => this.#claimAndSchedule(record.id));
+      if (!(error instanceof ClaimLostError))
+        this.#at(this.clock.now() + 1_000, () => this.#claimAndSchedule(record.id));
       return;
     }
     live?.notify();

@@ -186,7 +186,7 @@ describe('sqlite engine: the file', () => {
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     expect(() => openSqliteStore(newer)).toThrow(SqliteFileError);
-    expect(() => openSqliteStore(newer)).toThrow(new RegExp(`${escape(newer)}.*newer @durable-runtime/sqlite`));
+    expect(() => openSqliteStore(newer)).toThrow(new RegExp(`${escapeRegExp(newer)}.*newer @durable-runtime/sqlite`));
 
     const corrupt = file();
     writeFileSync(corrupt, 'this is not a database, but it is long enough to look like a header of one. '.repeat(4));
@@ -206,7 +206,7 @@ describe('sqlite engine: the file', () => {
     holder.exec('BEGIN IMMEDIATE');
     try {
       const start = runtime.start(napper, {}, { id: 'blocked' });
-      return expect(start).rejects.toThrow(new RegExp(`${escape(locked)}.*another process holds a write lock`));
+      return expect(start).rejects.toThrow(new RegExp(`${escapeRegExp(locked)}.*another process holds a write lock`));
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
@@ -239,6 +239,6 @@ describe('sqlite engine: the file', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
