@@ -1,7 +1,7 @@
 import { adapterExports, adapterProgram } from '../adapter-program.js';
-import { floorProgram } from '../native/floor.js';
+import { closeSubjects, floorSubject } from '../native/floor.js';
 import { RESONATE_GROWTH_NOTE, RESONATE_TICK_NOTE, resonateNativeProgram } from '../native/resonate.js';
-import type { Engine, Program, Subject } from '../types.js';
+import type { Engine, Subject } from '../types.js';
 
 /**
  * Local mode: the memory engine (`createRuntime({ backend: 'memory' })`) against its in-process peer, Resonate's
@@ -27,22 +27,13 @@ export const memoryEngine: Engine = {
         description: '@resonatehq/sdk/async in local mode (new Resonate(), in-process store), native code',
         program: resonateNativeProgram(),
       },
-      {
-        role: 'floor',
-        label: 'plain async',
-        description: 'the same step functions called by plain async code, setTimeout for sleeps, nothing durable',
-        program: floorProgram(),
-      },
+      floorSubject(),
     );
     return {
       subjects,
       settleMs: 20,
       notes: [RESONATE_TICK_NOTE, RESONATE_GROWTH_NOTE],
-      close: () => closeAll(subjects.map((subject) => subject.program)),
+      close: () => closeSubjects(subjects),
     };
   },
 };
-
-async function closeAll(programs: readonly Program[]): Promise<void> {
-  for (const program of programs) await program.close();
-}

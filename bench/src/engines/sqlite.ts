@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adapterExports, adapterProgram } from '../adapter-program.js';
-import { floorProgram } from '../native/floor.js';
+import { closeSubjects, floorSubject } from '../native/floor.js';
 import type { Engine, Subject } from '../types.js';
 
 /**
@@ -34,21 +34,16 @@ export const sqliteEngine: Engine = {
         description: '@durable-runtime/memory: the same engine over its in-memory store, nothing on disk',
         program: await adapterProgram({ backend: 'memory' }, { resettable: true }),
       },
-      {
-        role: 'floor',
-        label: 'plain async',
-        description: 'the same step functions called by plain async code, setTimeout for sleeps, nothing durable',
-        program: floorProgram(),
-      },
+      floorSubject(),
     );
     return {
       subjects,
       settleMs: 20,
       notes: [
-        'Each step is two commits (its start, then its result), an execution one more at its start and one at its end.',
+        "A step's progress is committed before the next attempt starts: one commit per step, one more at the start and one at the end.",
       ],
       async close() {
-        for (const subject of subjects) await subject.program.close();
+        await closeSubjects(subjects);
         rmSync(dir, { recursive: true, force: true });
       },
     };

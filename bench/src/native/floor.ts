@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { deferred } from '../deferred.js';
-import type { Program } from '../types.js';
+import type { Program, Subject } from '../types.js';
 import { addOne, mark } from '../workflows.js';
 
 /**
@@ -37,4 +37,19 @@ export function floorProgram(): Program {
     },
     close: async () => undefined,
   };
+}
+
+/** The floor as a subject of an engine's comparison. */
+export function floorSubject(): Subject {
+  return {
+    role: 'floor',
+    label: 'plain async',
+    description: 'the same step functions called by plain async code, setTimeout for sleeps, nothing durable',
+    program: floorProgram(),
+  };
+}
+
+/** Closes the programs of an engine's subjects, one after the other. */
+export async function closeSubjects(subjects: readonly Subject[]): Promise<void> {
+  for (const subject of subjects) await subject.program.close();
 }

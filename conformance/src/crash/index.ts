@@ -15,6 +15,7 @@ export {
 export type { CrashSink } from './crash-probe.js';
 export { runCrashWorker, WORKER_READY } from './crash-worker.js';
 export { fileSink } from './file-sink.js';
+export { requireBuilt } from './require-built.js';
 export {
   CAMPAIGN_STEPS,
   type CampaignFigures,

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   type CrashCertificationOptions,
   crashRegistry,
+  requireBuilt,
   runCrashCampaign,
   runCrashCertification,
 } from '@durable-runtime/conformance/crash';
@@ -11,8 +11,7 @@ import { freePorts, type RestateTestServer, startRestateServer } from '@durable-
 import { afterAll, beforeAll } from 'vitest';
 
 // The worker processes run the built packages: fail loudly when they are not built.
-const built = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-if (!existsSync(built)) throw new Error(`${built} is missing: run \`pnpm build\` before the crash certification`);
+requireBuilt(new URL('../dist/index.js', import.meta.url));
 
 let server: RestateTestServer;
 // Both workers serve the same endpoint URL: the execution stays bound to the deployment it started on.

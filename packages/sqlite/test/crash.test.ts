@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   type CrashCertificationOptions,
   crashRegistry,
+  requireBuilt,
   runCrashCampaign,
   runCrashCertification,
 } from '@durable-runtime/conformance/crash';
@@ -10,8 +10,7 @@ import { createSqliteRuntime } from '../src/index.js';
 import { tempFiles } from './temp-files.js';
 
 // The worker processes run the built packages: fail loudly when they are not built.
-const built = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-if (!existsSync(built)) throw new Error(`${built} is missing: run \`pnpm build\` before the crash certification`);
+requireBuilt(new URL('../dist/index.js', import.meta.url));
 
 const file = tempFiles('durable-sqlite-crash-');
 // A killed worker's claims lapse after the lease: the next worker takes its executions over then.
