@@ -21,7 +21,7 @@ export interface TimingOptions {
 
 /** Options of {@link runConformance}. */
 export interface ConformanceOptions {
-  /** The backend's column in the results matrix, e.g. `'restate'` or `'resonate-local'`. */
+  /** The backend's column in the results matrix, e.g. `'restate'` or `'resonate (in-process store, server bookkeeping)'`. */
   readonly name: string;
   /** What the backend declares; checked both ways. */
   readonly capabilities: Capabilities;

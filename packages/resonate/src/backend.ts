@@ -49,7 +49,10 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   readonly target: string;
   readonly leafOptions: LeafOptions;
   readonly #rootOptionsByWorkflow = new Map<string, SdkCallOptions>();
+  /** Local mode: the store this runtime is on (another runtime on it resumes its executions). */
   readonly localStore: LocalStore | undefined;
+  /** The in-process store whose shortcuts this runtime takes (see Connection.inProcess). */
+  readonly inProcess: LocalStore | undefined;
   readonly #resonate: Resonate;
   /** Whether this runtime runs workflows (false: client-only). */
   readonly #worker: boolean;
@@ -65,13 +68,15 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
     this.target = connection.resonate.options({ target: connection.group }).target;
     this.leafOptions = new LeafOptions((options) => connection.resonate.options(options), this.target);
     this.localStore = connection.localStore;
+    this.inProcess = connection.inProcess;
     this.#worker = connection.worker;
-    this.store = new PromiseStore(connection.resonate.promises, connection.localStore);
+    const memory = connection.inProcess?.memory;
+    this.store = new PromiseStore(connection.resonate.promises, connection.inProcess);
     this.slots = new Slots(this.store);
-    this.cancellation = new Cancellation(this.store, connection.localStore?.bookkeeping);
-    this.attempts = new AttemptJournal(this.store, connection.localStore?.bookkeeping);
+    this.cancellation = new Cancellation(this.store, memory);
+    this.attempts = new AttemptJournal(this.store, memory);
     this.state = new StateJournal(this.store);
-    this.children = new Children(this.store, this.slots, connection.localStore?.bookkeeping);
+    this.children = new Children(this.store, this.slots, memory);
     connection.unknownWorkflows.bind((executionId, outcome) => this.children.close(executionId, outcome));
     for (const workflow of registry.workflows) {
       this.#rootOptionsByWorkflow.set(workflow.name, this.#buildRootOptions(workflow.name));
@@ -86,7 +91,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
   }
 
   async outcome(ref: ExecutionRef): Promise<ExecutionOutcome> {
-    const local = this.localStore;
+    const local = this.inProcess;
     if (local) {
       // Validated by the store's index, or by a read, before waiting.
       if (!this.#known(ref)) await this.#root(ref);
@@ -183,7 +188,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
 
   async startExecution(request: StartRequest, delayMs: number | undefined): Promise<void> {
     const { executionId, workflowName } = request;
-    const local = this.localStore;
+    const local = this.inProcess;
     // Local mode: the store's index of executions answers at once (see LocalStore.claimRoot); otherwise the store.
     const owner = local ? local.rootWorkflow(executionId) : ownerOf(await this.store.get(executionId));
     if (owner !== undefined) return assertOwner(executionId, owner, workflowName);
@@ -257,7 +262,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
 
   /** Whether the local store's index knows the execution as one of this workflow (then it needs no store read). */
   #known(ref: ExecutionRef): boolean {
-    return this.localStore?.rootWorkflow(ref.executionId) === ref.workflowName;
+    return this.inProcess?.rootWorkflow(ref.executionId) === ref.workflowName;
   }
 
   /** Checks that the execution exists, as one of this workflow. @throws ExecutionNotFoundError */
@@ -271,7 +276,7 @@ export class ResonateBackend implements EngineClient, WorkflowHost {
    * @throws ExecutionNotFoundError, ExecutionEndedError
    */
   async #checkRunning(ref: ExecutionRef): Promise<void> {
-    if (this.#known(ref) && this.localStore?.rootRunning(ref.executionId)) return;
+    if (this.#known(ref) && this.inProcess?.rootRunning(ref.executionId)) return;
     const ended = outcomeOf(await this.#root(ref));
     if (ended) throw new ExecutionEndedError(ref.workflowName, ref.executionId, ended.status);
   }

@@ -1,8 +1,10 @@
 import { ConfigError, type Registry } from '@durable-runtime/core';
 import { HttpNetwork, PollMessageSource } from '@resonatehq/sdk';
 import { Resonate } from '@resonatehq/sdk/async';
-import { clientOnly, LocalStore, type ResonateNetwork } from './local-store.js';
+import { LocalStore } from './local-store.js';
 import { DEFAULT_GROUP, type ResonateOptions } from './options.js';
+import { clientOnly, type ResonateNetwork } from './resonate-network.js';
+import { rememberTargets } from './target-cache.js';
 import { UnknownWorkflows } from './unknown-workflows.js';
 
 /** A Resonate instance (the SDK's worker and client) in one of the three modes. */
@@ -12,6 +14,11 @@ export interface Connection {
   readonly mode: 'local' | 'server' | 'postgres';
   /** Local mode: the in-process store. */
   readonly localStore: LocalStore | undefined;
+  /**
+   * The in-process store when the adapter takes local mode's shortcuts on it (its index, its settlement notices, its
+   * bookkeeping in memory); `undefined` on a server, on PostgreSQL, and on a store whose bookkeeping is `'server'`.
+   */
+  readonly inProcess: LocalStore | undefined;
   /** Whether this instance runs workflows (false: a client-only runtime). */
   readonly worker: boolean;
   /** Fails the executions of workflows this worker does not know. */
@@ -38,17 +45,27 @@ export async function connect(options: ResonateOptions, registry: Registry): Pro
   const pollGroup = worker ? group : `${group}-clients`;
   const unknownWorkflows = new UnknownWorkflows(registry);
   const forRole = (network: ResonateNetwork) => (worker ? unknownWorkflows.guard(network) : clientOnly(network));
+  const resonateOn = (network: ResonateNetwork, sdkGroup: string) => {
+    const resonate = new Resonate({ network, group: sdkGroup, pid, logLevel });
+    rememberTargets(resonate);
+    return resonate;
+  };
   if (!options.url && !options.postgresUrl) {
     const localStore = options.localStore ?? new LocalStore();
+    if (localStore.bookkeeping === 'server') {
+      // As on a server: the unknown-workflow guard and the client filter wrap the store's network.
+      const resonate = resonateOn(forRole(localStore.attach({ worker })), group);
+      return { resonate, group, mode: 'local', localStore, inProcess: undefined, worker, unknownWorkflows };
+    }
     const acquired = worker ? unknownWorkflows.acquired.bind(unknownWorkflows) : undefined;
-    const resonate = new Resonate({ network: localStore.attach({ worker, acquired }), group, pid, logLevel });
-    return { resonate, group, mode: 'local', localStore, worker, unknownWorkflows };
+    const resonate = resonateOn(localStore.attach({ worker, acquired }), group);
+    return { resonate, group, mode: 'local', localStore, inProcess: localStore, worker, unknownWorkflows };
   }
   const mode = options.url ? 'server' : 'postgres';
   const network = options.url
     ? httpNetwork(options.url, pollGroup, pid)
     : await postgresNetwork(options.postgresUrl ?? '', pollGroup, pid);
-  const resonate = new Resonate({ network: forRole(network), group: pollGroup, pid, logLevel });
+  const resonate = resonateOn(forRole(network), pollGroup);
   const where = options.url
     ? `the Resonate server at ${options.url}`
     : `PostgreSQL at ${redact(options.postgresUrl ?? '')} as a Resonate store`;
@@ -61,7 +78,7 @@ export async function connect(options: ResonateOptions, registry: Registry): Pro
       : 'The database needs the resonate-pg schema (resonate.sql from github.com/resonatehq/resonate-pg, PostgreSQL 16+).';
     throw new ConfigError(`Cannot use ${where}: ${(error as Error).message}. ${hint}`, { cause: error });
   }
-  return { resonate, group, mode, localStore: undefined, worker, unknownWorkflows };
+  return { resonate, group, mode, localStore: undefined, inProcess: undefined, worker, unknownWorkflows };
 }
 
 function httpNetwork(url: string, group: string, pid: string): ResonateNetwork {

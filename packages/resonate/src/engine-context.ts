@@ -478,9 +478,9 @@ export class ResonateEngineContext implements EngineContext {
       unwatch();
       return this.#settledWaiter(op, waitId, record, interpret);
     }
-    // Not local mode: the deadline is read at its time (the store settles the timer then).
+    // Not in-process: the deadline is read at its time (the store settles the timer then).
     const unwatchDeadline =
-      kind.timerMs !== undefined && !this.host.localStore
+      kind.timerMs !== undefined && !this.host.inProcess
         ? this.#readAt(waitId, record.timeoutAt, settled)
         : () => undefined;
     ticket.waiting(waitId, () => {
@@ -516,7 +516,7 @@ export class ResonateEngineContext implements EngineContext {
 
   /** Calls `settled` when the waiter settles while this pass runs. Local mode: told by the store. */
   #watch(waitId: string, settled: (record: StoredPromise) => void): () => void {
-    const local = this.host.localStore;
+    const local = this.host.inProcess;
     if (local) return local.watch(waitId, (record) => settled(this.host.store.decode(record)));
     // A server: polled while the pass runs (it runs while steps do; otherwise it is suspended on the waiter).
     const timer = setInterval(() => {

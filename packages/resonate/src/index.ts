@@ -19,7 +19,7 @@ import type { ResonateOptions } from './options.js';
 
 export { RESONATE_CAPABILITIES } from './backend.js';
 export { WORKFLOW_TAG } from './ids.js';
-export { LocalStore } from './local-store.js';
+export { LocalStore, type LocalStoreBookkeeping, type LocalStoreOptions } from './local-store.js';
 export type { ResonateLogLevel, ResonateOptions } from './options.js';
 
 /** A runtime on Resonate. */

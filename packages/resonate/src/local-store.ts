@@ -1,30 +1,29 @@
+import { ConfigError } from '@durable-runtime/core';
 import { LocalNetwork, type Message, type PromiseRecord } from '@resonatehq/sdk';
-import type { Resonate } from '@resonatehq/sdk/async';
 import { DeadlineTimers } from './deadline-timers.js';
 import { LocalBookkeeping } from './local-bookkeeping.js';
 import { type AcquireHook, LocalWorkerNetwork, type TaskRef } from './local-worker-network.js';
+import type { ResonateNetwork } from './resonate-network.js';
 
-/** The SDK's network interface (what `new Resonate({ network })` takes). */
-export type ResonateNetwork = NonNullable<NonNullable<ConstructorParameters<typeof Resonate>[0]>['network']>;
+/** Where the adapter keeps its bookkeeping on a {@link LocalStore}: see {@link LocalStoreOptions.bookkeeping}. */
+export type LocalStoreBookkeeping = 'in-process' | 'server';
 
-/**
- * A network for a client-only `Resonate`: everything passes except `execute` messages (tasks to run), so the
- * client never takes a task; it still gets the `unblock` messages that announce results.
- */
-export function clientOnly(network: ResonateNetwork): ResonateNetwork {
-  return {
-    get unicast() {
-      return network.unicast;
-    },
-    get anycast() {
-      return network.anycast;
-    },
-    match: (target) => network.match(target),
-    init: () => network.init(),
-    stop: () => network.stop(),
-    send: network.send,
-    recv: (callback) => network.recv((message) => (message.kind === 'execute' ? undefined : callback(message))),
-  };
+/** Options of a {@link LocalStore}. */
+export interface LocalStoreOptions {
+  /**
+   * `'in-process'` (local mode proper): the adapter keeps children's watch lists, the cancellation flags and wait
+   * registry and the failed attempts of steps in the store's memory, knows its executions from the store's index,
+   * starts the first pass in the starting worker (`resonate.run`), and learns of settlements from the store.
+   *
+   * `'server'`: the adapter uses this store as it uses a Resonate server or PostgreSQL: that bookkeeping is kept in
+   * durable promises (`<id>:c.<n>`, `<id>:cancel`, `<id>:w.<n>`, `<id>:f.<position>.<k>`), starts are `resonate.rpc`,
+   * results are awaited through the SDK's listeners, ids are checked by reads, and running passes read their waiters.
+   * Only the transport stays the store's (tasks to one worker, handed back on stop, timers read at their deadline).
+   * It runs the code paths of the server and PostgreSQL modes in process, as the conformance column
+   * "resonate (in-process store, server bookkeeping)" does; it is slower. All runtimes of a store use its mode.
+   * @default 'in-process'
+   */
+  readonly bookkeeping?: LocalStoreBookkeeping | undefined;
 }
 
 /**
@@ -39,6 +38,10 @@ export function clientOnly(network: ResonateNetwork): ResonateNetwork {
  * goes to the next worker that attaches.
  */
 export class LocalStore {
+  /** Where the adapter keeps its bookkeeping on this store (see {@link LocalStoreOptions.bookkeeping}). */
+  readonly bookkeeping: LocalStoreBookkeeping;
+  /** @internal Children's watch lists, cancellation's wait registry and failed attempts: `'in-process'` only. */
+  readonly memory: LocalBookkeeping | undefined;
   readonly #network = new LocalNetwork({ group: 'durable-runtime' });
   readonly #workers: LocalWorkerNetwork[] = [];
   /** Execution id -> workflow name of every execution created on this store (see {@link claimRoot}). */
@@ -53,11 +56,18 @@ export class LocalStore {
   readonly #timers = new DeadlineTimers((id) => this.#readAtDeadline(id));
   /** Who watches which promise in a running pass (see {@link watch}). */
   readonly #watches = new Map<string, Set<(record: PromiseRecord) => void>>();
-  /** Children's watch lists and cancellation's wait registry, in local mode. */
-  readonly bookkeeping = new LocalBookkeeping();
   #running = false;
   /** The protocol version of the SDK's requests (for the store's own requests). */
   #protocol: string | undefined;
+
+  constructor(options: LocalStoreOptions = {}) {
+    const bookkeeping = options.bookkeeping ?? 'in-process';
+    if (bookkeeping !== 'in-process' && bookkeeping !== 'server') {
+      throw new ConfigError(`LocalStore: bookkeeping must be 'in-process' or 'server', not '${String(bookkeeping)}'`);
+    }
+    this.bookkeeping = bookkeeping;
+    this.memory = bookkeeping === 'in-process' ? new LocalBookkeeping() : undefined;
+  }
 
   /** A network for one worker (`new Resonate({ network })`); it joins the store on `init()`, leaves on `stop()`. */
   attach(options: { readonly worker?: boolean; readonly acquired?: AcquireHook } = {}): ResonateNetwork {
@@ -194,7 +204,7 @@ export class LocalStore {
   settled(record: PromiseRecord): void {
     if (record.state === 'pending') return;
     this.#ended.add(record.id);
-    this.bookkeeping.forget(record.id);
+    this.memory?.forget(record.id);
     const waiters = this.#waiters.get(record.id);
     if (!waiters) return;
     this.#waiters.delete(record.id);

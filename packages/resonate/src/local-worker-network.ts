@@ -13,7 +13,8 @@ import type {
   TaskReleaseReq,
   TaskSuspendReq,
 } from '@resonatehq/sdk';
-import type { LocalStore, ResonateNetwork } from './local-store.js';
+import type { LocalStore } from './local-store.js';
+import type { ResonateNetwork } from './resonate-network.js';
 
 type TaskFenceRes200 = Extract<TaskFenceRes, { head: { status: 200 } }>;
 type PromiseCreateRes200 = Extract<PromiseCreateRes, { head: { status: 200 } }>;

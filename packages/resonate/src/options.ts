@@ -19,7 +19,8 @@ export interface ResonateOptions {
   readonly group?: string | undefined;
   /**
    * Local mode only: the in-process store to work on. Two runtimes on one store see the same executions (a new
-   * runtime on the store of a closed one resumes its executions: a simulated restart). @default a new store
+   * runtime on the store of a closed one resumes its executions: a simulated restart). The store's `bookkeeping`
+   * decides whether the adapter takes local shortcuts on it or works on it as on a server. @default a new store
    */
   readonly localStore?: LocalStore | undefined;
   /**

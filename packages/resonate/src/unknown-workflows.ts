@@ -2,7 +2,7 @@ import { type ErrorShape, type Registry, toErrorShape } from '@durable-runtime/c
 import type { ExecutionOutcome } from '@durable-runtime/core/spi';
 import { Codec, type PromiseRecord, type TaskAcquireReq, type TaskAcquireRes, type TaskRecord } from '@resonatehq/sdk';
 import { WORKFLOW_TAG } from './ids.js';
-import type { ResonateNetwork } from './local-store.js';
+import { forwardingNetwork, type ResonateNetwork } from './resonate-network.js';
 
 /** Tells the executions waiting for an execution (its parents) the outcome it ended with. */
 export type PublishOutcome = (executionId: string, outcome: ExecutionOutcome) => Promise<void>;
@@ -31,19 +31,7 @@ export class UnknownWorkflows {
       if (request.kind !== 'task.acquire') return response;
       return response.then((res) => this.acquired(network, request as TaskAcquireReq, res as TaskAcquireRes));
     }) as ResonateNetwork['send'];
-    return {
-      get unicast() {
-        return network.unicast;
-      },
-      get anycast() {
-        return network.anycast;
-      },
-      match: (target) => network.match(target),
-      init: () => network.init(),
-      stop: () => network.stop(),
-      send,
-      recv: (callback) => network.recv(callback),
-    };
+    return forwardingNetwork(network, { send });
   }
 
   /**

@@ -22,8 +22,11 @@ export interface WorkflowHost {
   readonly closed: boolean;
   readonly state: StateJournal;
   readonly children: Children;
-  /** Local mode: the in-process store (it tells a running pass of the settlements it waits for). */
-  readonly localStore: LocalStore | undefined;
+  /**
+   * Local mode with in-process bookkeeping: the store, which tells a running pass of the settlements it waits for;
+   * `undefined` where a pass reads its waiters itself (a server, PostgreSQL, a store with `'server'` bookkeeping).
+   */
+  readonly inProcess: LocalStore | undefined;
   /**
    * The group as a Resonate target (an address, what `options({ target: group }).target` gives): the target of timers
    * and children. Passing an address spares the SDK's options builder a failed URL parse (a thrown exception) per call.
