@@ -23,7 +23,7 @@ export const USAGE = `usage: node bench/dist/run.js [--quick] [--engines <list>]
   --workloads only these workloads (sequential,throughput,start,sleeps,promise)
   --rounds    measured rounds of every workload instead of the mode's (for experiments)
   --write     write bench/results.json and bench/README.md also for a quick or partial run (a full run over every
-              engine always writes them)`;
+              engine always writes them); a full-size run of some engines (--engines) replaces only their results`;
 
 export function parseOptions(
   argv: readonly string[],

@@ -75,6 +75,11 @@ function engineSection(engine: EngineResult): string {
     ...(engine.subjects ?? []).map((subject) => `- **${subject.label}** (${subject.role}): ${subject.description}`),
     ...(engine.notes ?? []).map((note) => `- ${note}`),
     ...(engine.seconds === undefined ? [] : [`- Measured in ${engine.seconds} s.`]),
+    ...(engine.separateRun
+      ? [
+          `- Measured by a separate run (\`${engine.separateRun.command}\`), finished ${engine.separateRun.generatedAt}.`,
+        ]
+      : []),
   ];
   return lines.join('\n');
 }
@@ -115,7 +120,8 @@ node bench/dist/run.js --quick --engines memory # local mode only, under 30 s
 
 Options: \`--quick\`, \`--engines memory,temporal,restate,resonate\`, \`--workloads sequential,throughput,start,sleeps,promise\`,
 \`--rounds <n>\` (measured rounds, for experiments), \`--write\` (a quick or partial run writes \`results.json\` and this
-file only with it). Progress goes to stderr, the tables to stdout. \`pnpm build\` first (\`pnpm bench\` does).
+file only with it; a full-size run of some engines replaces only their results, marked with the run that measured
+them). Progress goes to stderr, the tables to stdout. \`pnpm build\` first (\`pnpm bench\` does).
 
 ## Results
 

@@ -64,7 +64,7 @@ export async function measureWorkload(
       const ms = await workload.sample(
         {
           program: subject.program,
-          id: () => `${workload.key}-${subject.role}-${runTag}-${++sequence}`,
+          id: () => `${workload.key}-${idPart(subject.role)}-${runTag}-${++sequence}`,
           round,
           settleMs: session.settleMs,
         },
@@ -104,4 +104,9 @@ export async function measureWorkload(
     percentiles: workload.percentiles,
     ...(derived ? { derived } : {}),
   };
+}
+
+/** A role as a part of an execution id (letters, digits and dashes: `native (stock store)` → `native-stock-store`). */
+function idPart(role: string): string {
+  return role.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '');
 }

@@ -26,6 +26,8 @@ export interface EngineResult {
   readonly workloads?: readonly WorkloadResult[];
   readonly ratios?: readonly Ratio[];
   readonly seconds?: number;
+  /** Measured by another run than the file's (see {@link replaceEngines}): when, and by which command. */
+  readonly separateRun?: { readonly generatedAt: string; readonly command: string };
 }
 
 export interface RunResult {
@@ -60,4 +62,16 @@ export function ratiosOf(workloads: readonly WorkloadResult[]): Ratio[] {
     }
   }
   return ratios;
+}
+
+/**
+ * The results of `previous` with the engines of `run` in place of their earlier results (each marked with the run
+ * that measured it); the other engines and the run's own description stay `previous`'s.
+ */
+export function replaceEngines(previous: RunResult, run: RunResult): RunResult {
+  const separateRun = { generatedAt: run.generatedAt, command: run.command };
+  const fresh = new Map(run.engines.map((engine) => [engine.engine, { ...engine, separateRun }]));
+  const engines = previous.engines.map((engine) => fresh.get(engine.engine) ?? engine);
+  const added = run.engines.filter((engine) => !previous.engines.some((kept) => kept.engine === engine.engine));
+  return { ...previous, engines: [...engines, ...added.map((engine) => ({ ...engine, separateRun }))] };
 }

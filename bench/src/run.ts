@@ -2,7 +2,7 @@
  * `pnpm bench`: every engine, through durable-runtime and through its own SDK, interleaved in one process per engine.
  * Tables go to stdout, progress to stderr; a full run over every engine writes results.json and README.md.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, USAGE } from './cli.js';
 import { measureInOwnProcess } from './engine-process.js';
@@ -11,7 +11,7 @@ import { currentLoad, describeMachine } from './machine.js';
 import { readme, resultTables } from './markdown.js';
 import { measureWorkload, type WorkloadResult } from './measure.js';
 import { Progress } from './progress.js';
-import { type EngineResult, type RunResult, ratiosOf, TARGET_RATIO } from './results.js';
+import { type EngineResult, type RunResult, ratiosOf, replaceEngines, TARGET_RATIO } from './results.js';
 import type { Engine, Mode } from './types.js';
 import { WORKLOADS } from './workloads/index.js';
 
@@ -68,16 +68,16 @@ const run: RunResult = {
 };
 console.log(resultTables(run));
 
-const complete =
-  options.mode === 'full' &&
-  options.engines === undefined &&
-  options.workloads === undefined &&
-  options.rounds === undefined;
+const fullSizes = options.mode === 'full' && options.workloads === undefined && options.rounds === undefined;
+const complete = fullSizes && options.engines === undefined;
 if (complete || options.write) {
   const file = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
-  writeFileSync(file('results.json'), `${JSON.stringify(run, null, 2)}\n`);
-  writeFileSync(file('README.md'), readme(run));
-  progress.log(`wrote ${file('results.json')} and ${file('README.md')}`);
+  // A full-size run of some engines replaces their results in the file and keeps the other engines'.
+  const merged = !complete && fullSizes && existsSync(file('results.json'));
+  const written = merged ? replaceEngines(JSON.parse(readFileSync(file('results.json'), 'utf8')), run) : run;
+  writeFileSync(file('results.json'), `${JSON.stringify(written, null, 2)}\n`);
+  writeFileSync(file('README.md'), readme(written));
+  progress.log(`wrote ${file('results.json')} and ${file('README.md')}${merged ? ' (the other engines kept)' : ''}`);
 } else {
   progress.log('results not written (quick or partial run): pass --write to write results.json and README.md');
 }

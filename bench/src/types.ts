@@ -27,8 +27,11 @@ export interface Program {
   close(): Promise<void>;
 }
 
-/** What a subject is to its engine: the adapter under test, or what it is compared with. */
-export type Role = 'adapter' | 'native' | 'peer' | 'floor';
+/**
+ * What a subject is to its engine: the adapter under test, the engine's own SDK on the same store (`native`), the
+ * SDK on its stock store where the adapter runs on another one (`native (stock store)`), or what it is compared with.
+ */
+export type Role = 'adapter' | 'native' | 'native (stock store)' | 'peer' | 'floor';
 
 /** A program taking part in an engine's comparison. */
 export interface Subject {

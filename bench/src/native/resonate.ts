@@ -1,3 +1,4 @@
+import { LocalStore } from '@durable-runtime/resonate';
 import { Codec } from '@resonatehq/sdk';
 import { type Context, Exponential, type Info, Resonate } from '@resonatehq/sdk/async';
 import { hit, waitForHit } from '../marks.js';
@@ -7,7 +8,8 @@ import { increment } from '../workflows.js';
 /**
  * The workloads written directly on Resonate's async engine (`@resonatehq/sdk/async`), as its documentation shows:
  * leaf functions for steps, `ctx.run`, `ctx.sleep`, a latent `ctx.promise()` resolved through `resonate.promises`.
- * Without `url` or `network`, `new Resonate()` is Resonate's in-process local mode.
+ * Without `url` or `network`, `new Resonate()` is Resonate's in-process local mode; with `network` from the adapter's
+ * `LocalStore`, the same code runs on the store the adapter's local mode uses.
  */
 
 /** Why Resonate subjects start every sample on a fresh instance (the growth was measured once, on this machine). */
@@ -59,9 +61,19 @@ async function nativePromise(ctx: Context, key: string): Promise<number> {
   return go;
 }
 
-/** A Resonate instance in local mode with the four native workflows registered. */
-function localResonate(): Resonate {
-  const resonate = new Resonate({ logLevel: 'error' });
+/**
+ * Which in-process store the native program runs on: `'local-store'`, the adapter's `LocalStore` (what the adapter
+ * runs on in local mode: the comparison like for like), or `'stock'`, the SDK's own `new Resonate()` (its
+ * `LocalNetwork` directly).
+ */
+export type ResonateNativeStore = 'local-store' | 'stock';
+
+/** A Resonate instance on a fresh in-process store with the four native workflows registered. */
+function localResonate(store: ResonateNativeStore): Resonate {
+  const resonate =
+    store === 'stock'
+      ? new Resonate({ logLevel: 'error' })
+      : new Resonate({ network: new LocalStore().attach(), logLevel: 'error' });
   resonate.register('nativeSteps', nativeSteps);
   resonate.register('nativeStart', nativeStart);
   resonate.register('nativeSleep', nativeSleep);
@@ -69,9 +81,12 @@ function localResonate(): Resonate {
   return resonate;
 }
 
-/** The native program on Resonate's local mode; `reset()` replaces the instance (and its in-process store). */
-export function resonateNativeProgram(): Program {
-  let resonate = localResonate();
+/**
+ * The native program on an in-process Resonate store (the SDK's stock one unless told otherwise); `reset()` replaces
+ * the instance and its store.
+ */
+export function resonateNativeProgram(store: ResonateNativeStore = 'stock'): Program {
+  let resonate = localResonate(store);
   const codec = new Codec();
   return {
     async runSteps(id, count, n) {
@@ -98,7 +113,7 @@ export function resonateNativeProgram(): Program {
     },
     async reset() {
       await resonate.stop();
-      resonate = localResonate();
+      resonate = localResonate(store);
     },
     close: () => resonate.stop(),
   };
