@@ -16,6 +16,7 @@ import {
   type StartRequest,
   type StepOutcome,
   type StepRequest,
+  targetName,
   type WaitOutcome,
 } from '@durable-runtime/core/spi';
 import { JournalCursor } from './journal.js';
@@ -229,7 +230,7 @@ export class MemoryEngineContext implements EngineContext {
   }
 
   async send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
-    const entry = this.#next('send', `${target.workflowName}/${target.executionId}#${channel}`);
+    const entry = this.#next('send', targetName(target, channel));
     await this.#inTurn(entry);
     if (!entry.result) {
       try {
@@ -245,7 +246,7 @@ export class MemoryEngineContext implements EngineContext {
 
   /** Waits for a child; a cancellation of this execution cancels the child and interrupts the wait. */
   async callChild(request: StartRequest): Promise<ExecutionOutcome> {
-    const entry = this.#next('call', `${request.workflowName}/${request.executionId}`);
+    const entry = this.#next('call', targetName(request));
     await this.#inTurn(entry);
     if (!entry.result) {
       if (this.live.record.cancelRequested) {
@@ -283,7 +284,7 @@ export class MemoryEngineContext implements EngineContext {
   }
 
   async startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
-    const entry = this.#next('start', `${request.workflowName}/${request.executionId}`);
+    const entry = this.#next('start', targetName(request));
     await this.#inTurn(entry);
     if (!entry.result) {
       try {

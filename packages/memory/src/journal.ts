@@ -1,9 +1,9 @@
-import { NonDeterminismError } from '@durable-runtime/core';
-import type { ExecutionRecord, JournalEntry, OperationKind } from './store.js';
+import { divergenceError, type OperationKind, operationName } from '@durable-runtime/core/spi';
+import type { ExecutionRecord, JournalEntry } from './store.js';
 
 /**
  * Walks an execution's journal in program order. On replay each operation must match the recorded one at the same
- * position; a mismatch is a {@link NonDeterminismError}.
+ * position; a mismatch is a `NonDeterminismError` (core's {@link divergenceError}).
  */
 export class JournalCursor {
   #position = 0;
@@ -20,15 +20,14 @@ export class JournalCursor {
       return entry;
     }
     if (recorded.kind !== kind || recorded.name !== name) {
-      throw new NonDeterminismError(
-        `Execution '${this.record.id}' of workflow '${this.record.workflowName}' took a different path on replay: ` +
-          `operation #${seq} is ${describe(kind, name)} but the journal recorded ${describe(recorded.kind, recorded.name)}`,
-      );
+      throw divergenceError({
+        executionId: this.record.id,
+        workflowName: this.record.workflowName,
+        position: seq,
+        recorded: operationName(recorded.kind, recorded.name),
+        running: operationName(kind, name),
+      });
     }
     return recorded;
   }
-}
-
-function describe(kind: OperationKind, name: string): string {
-  return name ? `${kind}('${name}')` : kind;
 }

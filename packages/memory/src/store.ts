@@ -1,26 +1,14 @@
 import type { ErrorShape } from '@durable-runtime/core';
-import type { ExecutionOutcome, PromiseSettlement } from '@durable-runtime/core/spi';
+import type { ExecutionOutcome, OperationKind, PromiseSettlement } from '@durable-runtime/core/spi';
 
-/** The kinds of journaled operation. */
-export type OperationKind =
-  | 'step'
-  | 'sleep'
-  | 'promise'
-  | 'receive'
-  | 'state.get'
-  | 'state.set'
-  | 'state.delete'
-  | 'send'
-  | 'call'
-  | 'start'
-  | 'now'
-  | 'random'
-  | 'uuid';
+/** The kinds of journaled operation: core's naming of operations for replay checks. */
+export type { OperationKind } from '@durable-runtime/core/spi';
 
 /** One recorded operation of an execution, in program order. */
 export interface JournalEntry {
   readonly seq: number;
   readonly kind: OperationKind;
+  /** The operation's detail (step or promise name, channel, state key, target): see core's `operationName`. */
   readonly name: string;
   /** Set once the operation finished: its JSON result, or the error it threw. */
   result?: { readonly value: unknown } | { readonly error: ErrorShape };

@@ -124,7 +124,8 @@ describe('memory engine', () => {
     expect(WorkflowFailedError.is(error)).toBe(true);
     expect((error as WorkflowFailedError).cause).toMatchObject({ name: 'NonDeterminismError' });
     expect((error as WorkflowFailedError).cause.message).toContain(
-      "operation #0 is step('slow') but the journal recorded step('quick')",
+      "Replay of execution 'diverge-2' of workflow 'pipeline' diverged at operation #0: " +
+        "the history recorded 'step:quick', the workflow now runs 'step:slow'",
     );
   });
 

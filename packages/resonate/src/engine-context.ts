@@ -7,14 +7,16 @@ import {
   type NonDeterminismError,
   toErrorShape,
 } from '@durable-runtime/core';
-import type {
-  EngineContext,
-  ExecutionOutcome,
-  ExecutionRef,
-  StartRequest,
-  StepOutcome,
-  StepRequest,
-  WaitOutcome,
+import {
+  type EngineContext,
+  type ExecutionOutcome,
+  type ExecutionRef,
+  operationName,
+  type StartRequest,
+  type StepOutcome,
+  type StepRequest,
+  targetName,
+  type WaitOutcome,
 } from '@durable-runtime/core/spi';
 import type { Context, Info } from '@resonatehq/sdk/async';
 import { promiseIds } from './ids.js';
@@ -98,7 +100,7 @@ export class ResonateEngineContext implements EngineContext {
     readonly workflowName: string,
     readonly executionId: string,
   ) {
-    this.log = new OperationLog(ctx, executionId, host.leafOptions);
+    this.log = new OperationLog(ctx, workflowName, executionId, host.leafOptions);
     this.#scheduler = new Scheduler(
       (ids) => this.#suspend(ids),
       () => host.closed,
@@ -152,8 +154,9 @@ export class ResonateEngineContext implements EngineContext {
   }
 
   #sleep(ticket: Ticket, ms: number): Promise<Completion | undefined> {
+    const op = operationName('sleep');
     const interpret = (waited: Waited): Outcome =>
-      waited.delivery === undefined ? { ok: true, value: undefined } : this.#diverged('sleep', waited.delivery);
+      waited.delivery === undefined ? { ok: true, value: undefined } : this.#diverged(op, waited.delivery);
     if (this.host.cancellation.inMemory) {
       // Local mode: the timer alone, registered for cancellation in process memory (one synchronous step).
       const { id } = this.log.reserve();
@@ -161,18 +164,18 @@ export class ResonateEngineContext implements EngineContext {
         // Cancelled already: the timer is settled with the cancel mark, before or after it is created.
         this.host.cancellation.interrupt(this.executionId, id).catch((error: Error) => this.log.abort(error));
       }
-      return this.#awaitWaiter(ticket, 'sleep', id, { timerMs: ms }, interpret);
+      return this.#awaitWaiter(ticket, op, id, { timerMs: ms }, interpret);
     }
     return this.#wait(
       ticket,
-      'sleep',
+      op,
       async () => undefined,
-      (record) => (record.ready !== undefined ? this.#diverged('sleep', record.ready) : { ok: true, value: undefined }),
-    ).then((waited) => waited && this.#afterWait(ticket, 'sleep', waited, { timerMs: ms }, interpret));
+      (record) => (record.ready !== undefined ? this.#diverged(op, record.ready) : { ok: true, value: undefined }),
+    ).then((waited) => waited && this.#afterWait(ticket, op, waited, { timerMs: ms }, interpret));
   }
 
   promise(name: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
-    const op = `promise:${name}`;
+    const op = operationName('promise', name);
     const round = this.#promiseRounds.get(name) ?? 0;
     const slotId = promiseIds.promiseSlot(this.executionId, name, round);
     const kind: WaiterKind = timeoutMs === undefined ? {} : { timerMs: timeoutMs };
@@ -201,7 +204,7 @@ export class ResonateEngineContext implements EngineContext {
   }
 
   receive(channel: string, timeoutMs: number | undefined): Promise<WaitOutcome> {
-    const op = `receive:${channel}`;
+    const op = operationName('receive', channel);
     const index = this.#receives.get(channel) ?? 0;
     this.#receives.set(channel, index + 1);
     const slotId = promiseIds.mailboxSlot(this.executionId, channel, index);
@@ -227,24 +230,24 @@ export class ResonateEngineContext implements EngineContext {
 
   setState(key: string, value: unknown): Promise<void> {
     this.#state = { ...this.#state, [key]: value };
-    return this.#saveState(`state.set:${key}`);
+    return this.#saveState(operationName('state.set', key));
   }
 
   deleteState(key: string): Promise<void> {
     const { [key]: _deleted, ...rest } = this.#state;
     this.#state = rest;
-    return this.#saveState(`state.delete:${key}`);
+    return this.#saveState(operationName('state.delete', key));
   }
 
   send(target: ExecutionRef, channel: string, message: unknown): Promise<void> {
-    const op = `send:${target.workflowName}/${target.executionId}#${channel}`;
+    const op = operationName('send', targetName(target, channel));
     return this.#recordOperation(op, (info) =>
       domainErrors(() => this.host.deliverMessage(target, channel, message, info.id, true)),
     ) as Promise<void>;
   }
 
   callChild(request: StartRequest): Promise<ExecutionOutcome> {
-    const op = `call:${request.workflowName}/${request.executionId}`;
+    const op = operationName('call', targetName(request));
     const kind: WaiterKind = {};
     const interpret = (waited: Waited): Outcome =>
       waited.delivery
@@ -266,7 +269,7 @@ export class ResonateEngineContext implements EngineContext {
       if (!CancelledError.is(error)) throw error;
       // Interrupted by the cancellation of this execution: the child is cancelled too (recorded, at the point the
       // workflow learns of it).
-      return this.#recordOperation(`cancel:${request.workflowName}/${request.executionId}`, async () => {
+      return this.#recordOperation(operationName('cancel', targetName(request)), async () => {
         await this.host.cancelExecution(request);
         return {};
       }).then(() => {
@@ -276,22 +279,22 @@ export class ResonateEngineContext implements EngineContext {
   }
 
   startChild(request: StartRequest, delayMs: number | undefined): Promise<void> {
-    const op = `start:${request.workflowName}/${request.executionId}`;
+    const op = operationName('start', targetName(request));
     return this.#recordOperation(op, () =>
       domainErrors(() => this.host.startExecution(request, delayMs)),
     ) as Promise<void>;
   }
 
   now(): Promise<number> {
-    return this.#recordOperation('now', () => ({ ready: Date.now() })) as Promise<number>;
+    return this.#recordOperation(operationName('now'), () => ({ ready: Date.now() })) as Promise<number>;
   }
 
   random(): Promise<number> {
-    return this.#recordOperation('random', () => ({ ready: Math.random() })) as Promise<number>;
+    return this.#recordOperation(operationName('random'), () => ({ ready: Math.random() })) as Promise<number>;
   }
 
   uuid(): Promise<string> {
-    return this.#recordOperation('uuid', () => ({ ready: crypto.randomUUID() })) as Promise<string>;
+    return this.#recordOperation(operationName('uuid'), () => ({ ready: crypto.randomUUID() })) as Promise<string>;
   }
 
   /**
@@ -548,7 +551,7 @@ export class ResonateEngineContext implements EngineContext {
   }
 
   #diverged(op: string, found: unknown): Outcome {
-    return { ok: false, error: this.log.diverge(op, -1, found) };
+    return { ok: false, error: this.log.diverge(op, undefined, found) };
   }
 
   /** Ends the pass suspended on the waiters: whichever settles first resumes the execution. */

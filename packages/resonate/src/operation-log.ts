@@ -1,16 +1,17 @@
-import { NonDeterminismError } from '@durable-runtime/core';
+import type { NonDeterminismError } from '@durable-runtime/core';
+import { type Divergence, divergenceError, operationName } from '@durable-runtime/core/spi';
 import type { Context, Info } from '@resonatehq/sdk/async';
 import { promiseIds } from './ids.js';
 import type { LeafOptions, SdkCallOptions } from './leaf-options.js';
 import { newStamp } from './scheduler.js';
 
 /** The name of the end of an execution in divergence messages (and of its record, in earlier versions). */
-const END = 'end';
+const END = operationName('end');
 
 /** The body of a recorded operation: runs in the worker (a Resonate leaf function, `ctx.run`). */
 export type Leaf<T> = (info: Info) => Promise<T> | T;
 
-/** An operation's recorded result carries the operation's name: the adapter's operation log. */
+/** An operation's recorded result carries its name (core's `operationName`): the adapter's operation log. */
 export interface Recorded {
   readonly op: string;
   /** The stamp of the operation's completion (absent in records of earlier versions of the adapter). */
@@ -56,6 +57,7 @@ export class OperationLog {
 
   constructor(
     private readonly ctx: Context,
+    readonly workflowName: string,
     readonly executionId: string,
     private readonly options: LeafOptions,
   ) {}
@@ -125,12 +127,19 @@ export class OperationLog {
     return error;
   }
 
-  /** Records (once) that the execution found a divergence, and returns the error to throw. */
-  diverge(op: string, position: number, found: unknown): NonDeterminismError {
-    this.divergence ??= new NonDeterminismError(
-      `Replay of execution '${this.executionId}' diverged at operation #${position}: the history has ${describe(found)}, ` +
-        `the workflow now runs '${op}'`,
-    );
+  /**
+   * Records (once) that the execution found a divergence, and returns the error to throw: `found` is what the history
+   * has at `position` (unknown for a waiter settled with another operation's value).
+   */
+  diverge(op: string, position: number | undefined, found: unknown): NonDeterminismError {
+    const { workflowName, executionId } = this;
+    this.divergence ??= divergenceError({
+      executionId,
+      workflowName,
+      position,
+      recorded: recorded(found),
+      running: op,
+    });
     return this.divergence;
   }
 
@@ -191,9 +200,10 @@ export function isRecorded(value: unknown): value is Recorded {
   return typeof value === 'object' && value !== null && typeof (value as Recorded).op === 'string';
 }
 
-function describe(found: unknown): string {
-  if (isRecorded(found)) return `'${found.op}'`;
-  if (found === undefined) return 'a timer or a wait';
+/** What the history has, for a divergence message: a record's operation name, or a description of something else. */
+function recorded(found: unknown): Divergence['recorded'] {
+  if (isRecorded(found)) return found.op;
+  if (found === undefined) return { description: 'a timer or a wait' };
   const text = JSON.stringify(found);
-  return `the value ${text && text.length > 200 ? `${text.slice(0, 200)}...` : text}`;
+  return { description: `the value ${text && text.length > 200 ? `${text.slice(0, 200)}...` : text}` };
 }

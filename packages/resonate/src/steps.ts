@@ -1,5 +1,5 @@
 import { type AnyStep, type ErrorShape, retryDecision, toErrorShape } from '@durable-runtime/core';
-import { executeStepAttempt, type StepOutcome, type StepRequest } from '@durable-runtime/core/spi';
+import { executeStepAttempt, operationName, type StepOutcome, type StepRequest } from '@durable-runtime/core/spi';
 import type { Info } from '@resonatehq/sdk/async';
 import { fingerprint } from './fingerprint.js';
 import { isRecorded, type Matcher, type OperationLog, type Recorded } from './operation-log.js';
@@ -65,7 +65,8 @@ export async function runStep(
   issue: StepIssue,
   hooks: StepHooks,
 ): Promise<StepResult> {
-  const name = `step:${request.stepName}`;
+  // Core's name of the operation, with the fingerprint of the arguments: Resonate's own (see `stepMatcher`).
+  const name = operationName('step', request.stepName);
   const op = `${name}#${fingerprint(request.args)}`;
   const mark = issue.sequential ? ({ s: 1 } as const) : {};
   const leaf = (info: Info): Promise<StepValue> =>

@@ -318,7 +318,7 @@ describe('resonate adapter (local mode)', () => {
       expect(WorkflowFailedError.is(error), String(error)).toBe(true);
       expect((error as WorkflowFailedError).cause.name).toBe('NonDeterminismError');
       expect((error as WorkflowFailedError).cause.message).toMatch(
-        /the history has 'step:tally#\w+', the workflow now runs 'end'/,
+        /of workflow 'shrinking' diverged at operation #\d+: the history recorded 'step:tally#\w+', the workflow now runs 'end'/,
       );
     } finally {
       shortcut = false;

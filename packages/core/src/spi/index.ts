@@ -26,3 +26,10 @@ export {
   failureOutcome,
   outcomeOfShape,
 } from './execute.js';
+export {
+  type Divergence,
+  divergenceError,
+  type OperationKind,
+  operationName,
+  targetName,
+} from './operation-names.js';
