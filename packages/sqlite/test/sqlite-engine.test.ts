@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { ConfigError, createRuntime, defineStep, defineWorkflow, loadConfig } from '@durable-runtime/core';
+import { ClaimLostError, type ExecutionRecord } from '@durable-runtime/memory';
 import { describe, expect, test } from 'vitest';
 import { createSqliteRuntime, MIGRATIONS, openSqliteStore, SCHEMA_VERSION, SqliteFileError } from '../src/index.js';
 import { migrate } from '../src/schema.js';
@@ -234,6 +235,42 @@ describe('sqlite engine: the file', () => {
       expect(rows.prepare(`SELECT COUNT(*) AS n FROM promises WHERE execution_id = 'old'`).get()).toEqual({ n: 0 });
       rows.close();
     } finally {
+      store.close();
+    }
+  });
+});
+
+describe('sqlite engine: progress writes', () => {
+  test('a progress write keeps status and start time; one that changes them is refused; a lost claim is ClaimLostError', () => {
+    const store = openSqliteStore(file());
+    const worker = store.connect({ worker: true });
+    const other = store.connect({ worker: true });
+    try {
+      const record: ExecutionRecord = {
+        id: 'p',
+        workflowName: 'napper',
+        input: {},
+        status: 'running',
+        journal: [],
+        state: {},
+        cancelRequested: false,
+        promises: {},
+        mailbox: {},
+      };
+      expect(worker.create(record)).toBeUndefined();
+      worker.write({ ...record, state: { step: 1 } });
+      worker.flush();
+      expect(store.read('p')?.state).toEqual({ step: 1 });
+      expect(() => worker.write({ ...record, status: 'scheduled', startAt: 5 })).toThrow(
+        /progress write of execution 'p' changed its status or start time/,
+      );
+      worker.flush();
+      expect(store.read('p')?.status).toBe('running');
+      expect(() => other.write({ ...record, state: { step: 2 } })).toThrow(ClaimLostError);
+      other.flush();
+    } finally {
+      worker.close(true);
+      other.close(true);
       store.close();
     }
   });
