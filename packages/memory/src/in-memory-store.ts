@@ -1,3 +1,4 @@
+import { jsonCopy } from '@durable-runtime/core';
 import type { ExecutionOutcome, PromiseSettlement } from '@durable-runtime/core/spi';
 import { hasOwnKey, ownValue, setOwn } from './own-keys.js';
 import {
@@ -14,9 +15,11 @@ type Owned = ReturnType<typeof ownedFields>;
 
 /**
  * The default store: maps of JSON strings, one for the fields the worker owns and one for the inbound fields.
- * Every record is serialized on write and parsed on read, so no object is shared between an engine and the store
- * (a crashed runtime cannot corrupt what a new runtime reads). A closed connection's claims end at once: in one
- * process, a crashed engine is gone.
+ * Between its start and its end, a running execution's record is held by reference instead (serializing the whole
+ * record at every write was a third of the engine's time on ten sequential steps): reads copy it, and its
+ * connection's close or crash serializes it, so no object is shared between an engine and what a new runtime reads (a
+ * crashed runtime cannot corrupt it). A closed connection's claims end at once: in one process, a crashed engine is
+ * gone.
  */
 export function createInMemoryStore(): ExecutionStore {
   const owned = new Map<string, string>();
@@ -25,7 +28,12 @@ export function createInMemoryStore(): ExecutionStore {
   const owners = new Map<string, InMemoryConnection>();
   const connections = new Set<InMemoryConnection>();
 
+  /** The records of running executions, as last written by the connection that runs them. */
+  const held = new Map<string, { readonly record: ExecutionRecord; readonly by: InMemoryConnection }>();
+
   const readOwned = (id: string) => {
+    const live = held.get(id);
+    if (live) return jsonCopy(ownedFields(live.record));
     const json = owned.get(id);
     return json === undefined ? undefined : (JSON.parse(json) as Owned);
   };
@@ -39,8 +47,17 @@ export function createInMemoryStore(): ExecutionStore {
   };
   const isEnded = (id: string) => ENDED_STATUSES.has(statuses.get(id) as RecordStatus);
   const setOwned = (fields: Owned) => {
+    held.delete(fields.id);
     owned.set(fields.id, JSON.stringify(fields));
     statuses.set(fields.id, fields.status);
+  };
+  const hold = (record: ExecutionRecord, by: InMemoryConnection) => {
+    held.set(record.id, { record, by });
+    statuses.set(record.id, record.status);
+  };
+  /** Serializes what a closing connection holds: what it does to its records afterwards is not the store's. */
+  const release = (by: InMemoryConnection) => {
+    for (const live of [...held.values()]) if (live.by === by) setOwned(ownedFields(live.record));
   };
 
   class InMemoryConnection implements StoreConnection {
@@ -63,8 +80,12 @@ export function createInMemoryStore(): ExecutionStore {
     }
 
     write(record: ExecutionRecord) {
-      setOwned(ownedFields(record));
-      if (ENDED_STATUSES.has(record.status)) owners.delete(record.id);
+      if (ENDED_STATUSES.has(record.status)) {
+        setOwned(ownedFields(record));
+        owners.delete(record.id);
+      } else {
+        hold(record, this);
+      }
       this.#changed(record.id);
     }
 
@@ -126,6 +147,7 @@ export function createInMemoryStore(): ExecutionStore {
     }
 
     close(_release: boolean) {
+      release(this);
       this.#open = false;
       this.#listener = undefined;
       connections.delete(this);
