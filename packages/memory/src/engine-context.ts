@@ -322,6 +322,8 @@ export class MemoryEngineContext implements EngineContext {
     const info = { attempt, executionId: this.executionId, stepName: request.stepName };
     this.host.stepStarted();
     try {
+      // Making the progress durable found the execution claimed by another worker: this copy runs nothing more.
+      if (!this.live.isAlive()) return never<{ value: unknown } | { error: ErrorShape }>();
       const options = {
         timeoutMs: request.timeoutMs,
         cancelSignal: cancel,

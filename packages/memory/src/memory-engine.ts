@@ -240,7 +240,13 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
 
   stepStarted(): void {
     this.#runningSteps++;
-    if (this.#alive) this.#db.flush();
+    if (!this.#alive) return;
+    try {
+      this.#db.flush();
+    } catch (error) {
+      if (!(error instanceof ClaimLostError)) throw error;
+      this.#lost(error.executionId);
+    }
   }
 
   stepFinished(): void {
@@ -367,6 +373,12 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     return record;
   }
 
+  /** Drops the live copy of an execution this engine can no longer persist: its running code is abandoned. */
+  #lost(id: string): void {
+    this.#live.get(id)?.abandon();
+    this.#live.delete(id);
+  }
+
   #save(record: ExecutionRecord): void {
     if (!this.#alive) return;
     const live = this.#live.get(record.id);
@@ -375,8 +387,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     } catch (error) {
       // Another worker runs it now, or the store failed (a disk error): this copy persists nothing more and its
       // waits never end. After a store failure, the execution resumes from what the store holds once it answers.
-      live?.abandon();
-      this.#live.delete(record.id);
+      this.#lost(record.id);
       if (!(error instanceof ClaimLostError))
         this.#at(this.clock.now() + 1_000, () => this.#claimAndSchedule(record.id));
       return;

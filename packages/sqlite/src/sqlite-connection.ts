@@ -67,8 +67,13 @@ export class SqliteConnection implements StoreConnection {
   #dataVersion = -1;
   #lastChange = 0;
   #open = true;
-  /** A transaction holds the worker's writes not committed yet. */
-  #batchOpen = false;
+  /** The worker's progress not written yet, by execution: `flush` writes it, the latest record of each, in one commit. */
+  readonly #pending = new Map<string, ExecutionRecord>();
+  /** Executions whose claim a deferred write found taken: their next write is refused. */
+  readonly #lost = new Set<string>();
+  /** The earliest end of this connection's leases (set at each claim and renewal): until then no one else claims. */
+  #claimsHoldUntil = Number.POSITIVE_INFINITY;
+  #flushScheduled = false;
 
   constructor(
     readonly path: string,
@@ -92,6 +97,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   read(id: string): ExecutionRecord | undefined {
+    this.#writePending();
     return this.#transaction('BEGIN', () => {
       const row = this.#row(id);
       return row && { ...this.#owned(id, row), ...this.#inbound(id, row) };
@@ -106,8 +112,9 @@ export class SqliteConnection implements StoreConnection {
   }
 
   create(record: ExecutionRecord): ExecutionRecord | undefined {
-    this.flush();
+    this.#writePending();
     const owned = this.worker ? this.#owner : null;
+    if (owned) this.#claimed(Date.now() + this.#leaseMs);
     const created = this.#change(
       `INSERT INTO executions (id, workflow, status, start_at, cancel_requested, body, owner, lease_until, changed)
        VALUES (?, ?, ?, ?, 0, ?, ?, ?, ${NEXT_CHANGE}) ON CONFLICT (id) DO NOTHING RETURNING changed`,
@@ -123,28 +130,87 @@ export class SqliteConnection implements StoreConnection {
   }
 
   /**
-   * Progress joins the open batch (one transaction, committed by `flush`: before the next step attempt, before any
-   * other call of this connection, or at the end of the current macrotask). An end commits at once: clients and
-   * parents waiting for the outcome see it only once it is durable.
+   * Progress is deferred while this connection's leases hold for a while yet: `flush` writes the latest record of
+   * each execution in one commit (before the next step attempt, before any other call of this connection, or at the
+   * end of the current macrotask). An end, and progress when the leases are close to their end, are written and
+   * committed at once, with what was deferred: clients and parents waiting for an outcome see it once it is durable.
+   * @throws ClaimLostError when another worker claimed the execution
    */
   write(record: ExecutionRecord): void {
-    const body = JSON.stringify(bodyOf(record));
-    this.#openBatch();
+    if (this.#lost.has(record.id)) throw new ClaimLostError(record.id);
     const ended = ENDED_STATUSES.has(record.status);
-    const written = ended
-      ? this.#change(
-          `UPDATE executions SET status = ?, start_at = ?, body = ?, changed = ${NEXT_CHANGE}, owner = NULL, ended_at = ?
-           WHERE id = ? AND owner = ? RETURNING changed`,
-          record.status,
-          record.startAt ?? null,
-          body,
-          Date.now(),
-          record.id,
-          this.#owner,
-        ) !== undefined
-      : this.#progress(record, body);
-    if (ended) this.flush();
+    if (!ended && Date.now() < this.#claimsHoldUntil - this.#leaseMs / 3) {
+      this.#pending.set(record.id, record);
+      this.#scheduleFlush();
+      return;
+    }
+    this.#pending.delete(record.id);
+    const body = JSON.stringify(bodyOf(record));
+    const written = this.#transaction('BEGIN IMMEDIATE', () => {
+      this.#writePendingInTransaction();
+      return ended ? this.#end(record, body) : this.#progress(record, body);
+    });
     if (!written) throw new ClaimLostError(record.id);
+  }
+
+  /**
+   * Writes and commits the deferred progress.
+   * @throws ClaimLostError naming an execution another worker claimed (its progress is dropped; the rest is committed)
+   */
+  flush(): void {
+    const lost = this.#writePending();
+    if (lost !== undefined) throw new ClaimLostError(lost);
+  }
+
+  /** Writes the deferred progress in one commit; returns an execution found claimed by another worker, if any. */
+  #writePending(): string | undefined {
+    if (this.#pending.size === 0) return undefined;
+    return this.#transaction('BEGIN IMMEDIATE', () => this.#writePendingInTransaction());
+  }
+
+  #writePendingInTransaction(): string | undefined {
+    let lost: string | undefined;
+    for (const record of this.#pending.values()) {
+      if (this.#progress(record, JSON.stringify(bodyOf(record)))) continue;
+      this.#lost.add(record.id);
+      lost ??= record.id;
+    }
+    this.#pending.clear();
+    return lost;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      if (!this.#open) return;
+      try {
+        this.#writePending();
+      } catch {
+        // A busy or failing file: the progress stays deferred, and the next write or flush (before the next step
+        // attempt at the latest) tries again and reports the failure to the engine.
+      }
+    });
+  }
+
+  #end(record: ExecutionRecord, body: string): boolean {
+    return (
+      this.#change(
+        `UPDATE executions SET status = ?, start_at = ?, body = ?, changed = ${NEXT_CHANGE}, owner = NULL, ended_at = ?
+         WHERE id = ? AND owner = ? RETURNING changed`,
+        record.status,
+        record.startAt ?? null,
+        body,
+        Date.now(),
+        record.id,
+        this.#owner,
+      ) !== undefined
+    );
+  }
+
+  #claimed(leaseUntil: number): void {
+    this.#claimsHoldUntil = Math.min(this.#claimsHoldUntil, leaseUntil);
   }
 
   /**
@@ -157,28 +223,14 @@ export class SqliteConnection implements StoreConnection {
     if (this.#run(sql, body, record.id, this.#owner, record.status, record.startAt ?? null) === 1) return true;
     const row = this.#get<{ owner: string | null }>('SELECT owner FROM executions WHERE id = ?', record.id);
     if (row?.owner !== this.#owner) return false;
+    this.#pending.delete(record.id);
     throw new Error(
       `internal: a progress write of execution '${record.id}' changed its status or start time (status '${record.status}')`,
     );
   }
 
-  flush(): void {
-    if (!this.#batchOpen) return;
-    this.#batchOpen = false;
-    this.#run('COMMIT');
-  }
-
-  #openBatch(): void {
-    if (this.#batchOpen) return;
-    this.#run('BEGIN IMMEDIATE');
-    this.#batchOpen = true;
-    setImmediate(() => {
-      if (this.#open) this.flush();
-    });
-  }
-
   settle(id: string, name: string, settlement: PromiseSettlement): 'won' | 'lost' | 'ended' {
-    this.flush();
+    this.#writePending();
     return this.#delivery(id, () =>
       this.#run(
         'INSERT INTO promises (execution_id, name, settlement) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
@@ -192,7 +244,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   deliver(id: string, channel: string, message: unknown): 'accepted' | 'ended' {
-    this.flush();
+    this.#writePending();
     return this.#delivery(id, () => {
       this.#run(
         `INSERT INTO messages (execution_id, channel, seq, message)
@@ -208,7 +260,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   requestCancel(id: string, outcome: ExecutionOutcome): void {
-    this.flush();
+    this.#writePending();
     // Every expression reads the row as it was: a delayed execution not begun yet ends here and now.
     this.#change(
       `UPDATE executions SET cancel_requested = 1,
@@ -225,7 +277,7 @@ export class SqliteConnection implements StoreConnection {
   }
 
   begin(id: string): boolean {
-    this.flush();
+    this.#writePending();
     return (
       this.#change(
         `UPDATE executions SET status = 'running', changed = ${NEXT_CHANGE}
@@ -237,10 +289,10 @@ export class SqliteConnection implements StoreConnection {
   }
 
   claim(id: string): boolean {
-    this.flush();
+    this.#writePending();
     if (!this.worker) return false;
     const now = Date.now();
-    return (
+    const claimed =
       this.#run(
         `UPDATE executions SET owner = ?, lease_until = ?
          WHERE id = ? AND ${UNFINISHED} AND (owner IS NULL OR owner = ? OR lease_until < ?)`,
@@ -249,8 +301,12 @@ export class SqliteConnection implements StoreConnection {
         id,
         this.#owner,
         now,
-      ) === 1
-    );
+      ) === 1;
+    if (claimed) {
+      this.#lost.delete(id);
+      this.#claimed(now + this.#leaseMs);
+    }
+    return claimed;
   }
 
   claimable(): string[] {
@@ -276,7 +332,7 @@ export class SqliteConnection implements StoreConnection {
     for (const timer of this.#timers) clearInterval(timer);
     try {
       // A crash loses what was not committed, as a killed process would.
-      if (release) this.flush();
+      if (release) this.#writePending();
       if (release && this.worker) this.#run(`UPDATE executions SET owner = NULL WHERE owner = ?`, this.#owner);
     } finally {
       this.#db.close();
@@ -285,7 +341,7 @@ export class SqliteConnection implements StoreConnection {
 
   /** Deletes the executions that ended longer ago than the retention, with their promises and messages. */
   sweep(now = Date.now()): number {
-    this.flush();
+    this.#writePending();
     return this.#transaction('BEGIN IMMEDIATE', () => {
       const expired = `SELECT id FROM executions WHERE ended_at IS NOT NULL AND ended_at < ?`;
       const cutoff = now - this.#retentionMs;
@@ -329,12 +385,10 @@ export class SqliteConnection implements StoreConnection {
   }
 
   #renewLeases(): void {
-    this.flush();
-    this.#run(
-      `UPDATE executions SET lease_until = ? WHERE owner = ? AND ${UNFINISHED}`,
-      Date.now() + this.#leaseMs,
-      this.#owner,
-    );
+    this.#writePending();
+    const leaseUntil = Date.now() + this.#leaseMs;
+    this.#run(`UPDATE executions SET lease_until = ? WHERE owner = ? AND ${UNFINISHED}`, leaseUntil, this.#owner);
+    this.#claimsHoldUntil = leaseUntil;
   }
 
   #tell(id: string): void {

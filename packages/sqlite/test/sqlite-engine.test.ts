@@ -10,7 +10,11 @@ import { tempFiles } from './temp-files.js';
 
 const file = tempFiles('durable-sqlite-engine-');
 
-const charge = defineStep('charge', async (args: { amount: number }) => ({ charged: args.amount }));
+let charges = 0;
+const charge = defineStep('charge', async (args: { amount: number }) => {
+  charges++;
+  return { charged: args.amount };
+});
 
 const approval = defineWorkflow({
   name: 'approval',
@@ -66,6 +70,27 @@ describe('sqlite engine: processes sharing one file', () => {
       expect(await worker.handle(approval, 'a-2').status()).toBe('cancelled');
     } finally {
       await client.close();
+      await worker.close();
+    }
+  });
+
+  test('a worker that finds its claim taken when it makes progress durable runs no further step', async () => {
+    const path = file();
+    const worker = createSqliteRuntime(path, registry, { ...fast, leaseMs: 60_000 });
+    try {
+      const handle = await worker.start(approval, { amount: 3 }, { id: 'taken' });
+      await expect.poll(() => handle.getState('stage'), { timeout: 5_000 }).toBe('waiting');
+      // Another worker claims it (as after a lapsed lease) while this one still believes its lease holds.
+      const db = new DatabaseSync(path);
+      db.prepare(`UPDATE executions SET owner = 'another-worker' WHERE id = 'taken'`).run();
+      db.close();
+      const charged = charges;
+      await handle.resolvePromise('decision', { approved: true });
+      await handle.send('note', 'go');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(charges).toBe(charged);
+      expect(await handle.status()).toBe('running');
+    } finally {
       await worker.close();
     }
   });
@@ -241,7 +266,7 @@ describe('sqlite engine: the file', () => {
 });
 
 describe('sqlite engine: progress writes', () => {
-  test('a progress write keeps status and start time; one that changes them is refused; a lost claim is ClaimLostError', () => {
+  test('progress is deferred to one commit; a write that changes status is refused; a lost claim is ClaimLostError', () => {
     const store = openSqliteStore(file());
     const worker = store.connect({ worker: true });
     const other = store.connect({ worker: true });
@@ -259,15 +284,19 @@ describe('sqlite engine: progress writes', () => {
       };
       expect(worker.create(record)).toBeUndefined();
       worker.write({ ...record, state: { step: 1 } });
+      worker.write({ ...record, state: { step: 2 } });
+      // Not committed until the flush (before the next step attempt, or at the end of the macrotask).
+      expect(store.read('p')?.state).toEqual({});
       worker.flush();
-      expect(store.read('p')?.state).toEqual({ step: 1 });
-      expect(() => worker.write({ ...record, status: 'scheduled', startAt: 5 })).toThrow(
-        /progress write of execution 'p' changed its status or start time/,
-      );
-      worker.flush();
-      expect(store.read('p')?.status).toBe('running');
-      expect(() => other.write({ ...record, state: { step: 2 } })).toThrow(ClaimLostError);
-      other.flush();
+      expect(store.read('p')?.state).toEqual({ step: 2 });
+      worker.write({ ...record, status: 'scheduled', startAt: 5 });
+      expect(() => worker.flush()).toThrow(/progress write of execution 'p' changed its status or start time/);
+      expect(store.read('p')).toMatchObject({ status: 'running', state: { step: 2 } });
+      // Another worker's write is refused at its flush, and every later write of it too.
+      other.write({ ...record, state: { step: 3 } });
+      expect(() => other.flush()).toThrow(ClaimLostError);
+      expect(() => other.write({ ...record, state: { step: 4 } })).toThrow(ClaimLostError);
+      expect(store.read('p')?.state).toEqual({ step: 2 });
     } finally {
       worker.close(true);
       other.close(true);
