@@ -45,6 +45,7 @@ function childArguments(engine: string, options: Options): string[] {
     engine,
     ...(options.mode === 'quick' ? ['--quick'] : []),
     ...(options.workloads ? ['--workloads', options.workloads.join(',')] : []),
+    ...(options.peers ? ['--peers', options.peers.length > 0 ? options.peers.join(',') : 'none'] : []),
     ...(options.rounds === undefined ? [] : ['--rounds', String(options.rounds)]),
   ];
 }

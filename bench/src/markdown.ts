@@ -46,7 +46,7 @@ export function compactTable(run: RunResult): string {
   const rows = WORKLOADS.map((workload) => {
     const cells = columns.map(({ engine, pair }) => {
       const found = engine.ratios?.find((r) => r.workload === workload.key && r.pair === pair);
-      return found ? found.median.toFixed(2) : '–';
+      return found ? formatRatio(found.median) : '–';
     });
     return `| ${workload.title} | ${cells.join(' | ')} |`;
   });
@@ -55,8 +55,12 @@ export function compactTable(run: RunResult): string {
 
 /** `1.04 [0.98, 1.09]`: the ratio of medians and its 95% interval. */
 function ratioCell({ median, interval }: Ratio): string {
-  const two = (value: number) => value.toFixed(2);
-  return `${two(median)} [${two(interval.low)}, ${two(interval.high)}]`;
+  return `${formatRatio(median)} [${formatRatio(interval.low)}, ${formatRatio(interval.high)}]`;
+}
+
+/** A ratio as `roundRatio` (stats.ts) keeps it: two decimals, or its two significant digits below 0.1. */
+function formatRatio(value: number): string {
+  return Math.abs(value) < 0.1 && value !== 0 ? String(value) : value.toFixed(2);
 }
 
 function engineSection(engine: EngineResult): string {
@@ -88,10 +92,14 @@ function workloadRow(engine: EngineResult, result: WorkloadResult, labels: strin
   const cells = labels.map((label) => {
     const subject = result.subjects[label];
     if (!subject) return '–';
-    const { median, p99 } = subject.summary;
+    const { median, p99, samples } = subject.summary;
     const derived = result.derived?.[label];
-    const extra = result.percentiles ? ` (p99 ${roundMs(p99)})` : derived ? ` (${derived.value} ${derived.label})` : '';
-    return `${roundMs(median)}${extra}`;
+    const figures = [
+      ...(result.percentiles ? [`p99 ${roundMs(p99)}`] : derived ? [`${derived.value} ${derived.label}`] : []),
+      // A subject that left the extra rounds early (see Rounds.extra) has fewer samples than the row's n.
+      ...(samples === result.rounds.measured ? [] : [`n = ${samples}`]),
+    ];
+    return `${roundMs(median)}${figures.length > 0 ? ` (${figures.join('; ')})` : ''}`;
   });
   const ratios = pairs.map((pair) => {
     const found = engine.ratios?.find((r) => r.workload === result.workload && r.pair === pair);
@@ -118,10 +126,12 @@ node bench/dist/run.js --quick                  # smoke run: small counts, every
 node bench/dist/run.js --quick --engines memory # local mode only, under 30 s
 \`\`\`
 
-Options: \`--quick\`, \`--engines memory,temporal,restate,resonate\`, \`--workloads sequential,throughput,start,sleeps,promise\`,
-\`--rounds <n>\` (measured rounds, for experiments), \`--write\` (a quick or partial run writes \`results.json\` and this
-file only with it; a full-size run of some engines replaces only their results, marked with the run that measured
-them). Progress goes to stderr, the tables to stdout. \`pnpm build\` first (\`pnpm bench\` does).
+Options: \`--quick\`, \`--engines memory,sqlite,temporal,restate,resonate\`, \`--workloads sequential,throughput,start,sleeps,promise\`,
+\`--peers dbos,restate,temporal\` or \`--peers none\` (which of the sqlite engine's peers on servers of their own to
+start; all by default, as in a full run), \`--rounds <n>\` (measured rounds, for experiments), \`--write\` (a quick or
+partial run writes \`results.json\` and this file only with it; a full-size run of some engines replaces only their
+results, marked with the run that measured them). Progress goes to stderr, the tables to stdout. \`pnpm build\` first
+(\`pnpm bench\` does).
 
 ## Results
 
@@ -145,7 +155,10 @@ ${resultTables(run)}
   engine (\`src/workflows.ts\`) through \`createRuntime(config)\`, as an application does; the native program is what
   one writes with the engine's SDK alone (\`src/native/\`), with the same step retry policy as the adapter's default
   (5 attempts, 1 s doubling, at most 60 s). Local mode (memory) is compared with its in-process peer, Resonate's
-  local mode, and with the floor: the same step functions called by plain async code.
+  local mode, and with the floor: the same step functions called by plain async code. The persistent local mode
+  (sqlite) is compared with the memory engine (the same code without the file), the floor, and what one would use
+  instead, each on a server its session starts: DBOS Transact (native code: a library that checkpoints into
+  PostgreSQL) and the Restate and Temporal adapters (the same workflow definitions).
 - **Interleaving**: all subjects of an engine live in one process and take turns, one sample each per round, the
   order rotating every round, after warm-up rounds that are not recorded; so drift of the machine (other jobs, CPU
   frequency, GC) falls on every subject alike. Each engine is measured in a process of its own, so what one engine's
@@ -162,7 +175,8 @@ ${resultTables(run)}
   some ratios by more (a process's own state, such as what the JIT compiled, differs from run to run). Every sample
   is in results.json, in the order measured. Latency workloads record one sample per execution; batch workloads
   (b, d) one per batch: 3 rounds, and more (up to 41) while the measured rounds took under 90 s, so short batches
-  get more samples (the \`n\` of each table).
+  get more samples (the \`n\` of each table); a subject whose own samples took more than half of that leaves the
+  extra rounds (its cell gives its \`n\`), so a slow subject does not cut the samples of the fast ones beside it.
   Start latency (c) takes 100 warm-up rounds and 200 measured, and more (up to 2,000) while under 10 s: its samples on
   the in-process engines are a tenth of a millisecond, where a few hundred are not enough for a steady median.
 - **Not measured here**: engine servers on other machines, network latency, persistence tuning. Absolute numbers

@@ -2,7 +2,7 @@ import { collectGarbage } from './heap.js';
 import { clearHits } from './marks.js';
 import type { Progress } from './progress.js';
 import { type Summary, significant, summarize } from './stats.js';
-import type { EngineSession, Mode, Role, Workload } from './types.js';
+import type { EngineSession, Mode, Role, Subject, Workload } from './types.js';
 
 /** The samples of one workload on one engine, per subject. */
 export interface WorkloadResult {
@@ -24,7 +24,8 @@ const runTag = Date.now().toString(36);
 /**
  * Runs a workload on every subject of an engine in interleaved rounds: each round runs one sample per subject, the
  * order rotating from round to round, so drift of the (shared) machine hits every subject alike. Warm-up rounds
- * run first and are not recorded.
+ * run first and are not recorded. In extra rounds (Rounds.extra), a subject that leaves them never comes back, so
+ * sample i of every subject still comes from round i.
  */
 export async function measureWorkload(
   engine: string,
@@ -38,27 +39,36 @@ export async function measureWorkload(
   const plan = measuredRounds === undefined ? planned : { warmup: planned.warmup, measured: measuredRounds };
   const samples = new Map<string, number[]>(session.subjects.map((subject) => [subject.label, []]));
   const phase = `${engine}: ${workload.title}`;
-  let measuredSince: number | undefined;
+  // Wall time of each subject's measured turns, and the subjects still taking the extra rounds (see Rounds.extra).
+  const spent = new Map<Subject, number>();
+  const spentBy = (subject: Subject) => spent.get(subject) ?? 0;
+  const extraTakers = new Set(session.subjects);
   const wanted = (round: number) => {
     const measured = round - plan.warmup;
     if (measured < plan.measured) return true;
     const extra = plan.extra;
-    return (
-      extra !== undefined && measured < extra.rounds && performance.now() - (measuredSince ?? 0) < extra.whileUnderMs
-    );
+    if (extra === undefined || measured >= extra.rounds) return false;
+    for (const subject of extraTakers) if (spentBy(subject) > extra.whileUnderMs / 2) extraTakers.delete(subject);
+    let total = 0;
+    for (const subject of extraTakers) total += spentBy(subject);
+    return extraTakers.size > 0 && total < extra.whileUnderMs;
+  };
+  const takesPart = (subject: Subject, round: number) => {
+    if (mode === 'quick' && subject.quick) return workload.percentiles && round < plan.warmup + subject.quick.rounds;
+    return round - plan.warmup < plan.measured || extraTakers.has(subject);
   };
   let round = 0;
   for (; wanted(round); round++) {
     const warm = round < plan.warmup;
-    if (!warm) measuredSince ??= performance.now();
     const count = session.subjects.length;
     for (let turn = 0; turn < count; turn++) {
       const subject = session.subjects[(round + turn) % count];
-      if (!subject) continue;
+      if (!subject || !takesPart(subject, round)) continue;
       progress.update(
         phase,
         `${warm ? 'warm-up' : 'round'} ${warm ? round + 1 : round - plan.warmup + 1}/${warm ? plan.warmup : plan.measured}${warm || !plan.extra ? '' : `+`} ${subject.label}`,
       );
+      const turnStarted = performance.now();
       await subject.program.reset?.();
       if (workload.freshHeap) collectGarbage();
       const ms = await workload.sample(
@@ -66,25 +76,31 @@ export async function measureWorkload(
           program: subject.program,
           id: () => `${workload.key}-${idPart(subject.role)}-${runTag}-${++sequence}`,
           round,
-          settleMs: session.settleMs,
+          settleMs: subject.settleMs ?? session.settleMs,
         },
         mode,
       );
-      if (!warm) samples.get(subject.label)?.push(ms);
+      if (!warm) {
+        samples.get(subject.label)?.push(ms);
+        spent.set(subject, spentBy(subject) + performance.now() - turnStarted);
+      }
     }
   }
   clearHits();
   const rounds = { warmup: plan.warmup, measured: round - plan.warmup };
+  // A subject that took no part (see Subject.quick) has no results here: a dash in the tables, no ratio.
   const subjects = Object.fromEntries(
-    session.subjects.map((subject) => [
-      subject.label,
-      {
-        role: subject.role,
-        summary: summarize(samples.get(subject.label) ?? []),
-        // In the order measured: sample i of every subject comes from round i.
-        samples: (samples.get(subject.label) ?? []).map(significant),
-      },
-    ]),
+    session.subjects
+      .filter((subject) => (samples.get(subject.label) ?? []).length > 0)
+      .map((subject) => [
+        subject.label,
+        {
+          role: subject.role,
+          summary: summarize(samples.get(subject.label) ?? []),
+          // In the order measured: sample i of every subject comes from round i.
+          samples: (samples.get(subject.label) ?? []).map(significant),
+        },
+      ]),
   );
   const derived = workload.derived
     ? Object.fromEntries(

@@ -18,6 +18,7 @@ import { WORKLOADS } from './workloads/index.js';
 const parsed = parseOptions(process.argv.slice(2), {
   engines: ENGINES.map((engine) => engine.name),
   workloads: WORKLOADS.map((workload) => workload.key),
+  peers: ENGINES.flatMap((engine) => engine.peers ?? []),
 });
 if (parsed === 'help') {
   console.log(USAGE);
@@ -68,7 +69,11 @@ const run: RunResult = {
 };
 console.log(resultTables(run));
 
-const fullSizes = options.mode === 'full' && options.workloads === undefined && options.rounds === undefined;
+const fullSizes =
+  options.mode === 'full' &&
+  options.workloads === undefined &&
+  options.peers === undefined &&
+  options.rounds === undefined;
 const complete = fullSizes && options.engines === undefined;
 if (complete || options.write) {
   const file = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
@@ -101,6 +106,7 @@ async function measureEngine(engine: Engine, missingAdapter: string | undefined,
   const session = await engine.open({
     adapter: missingAdapter === undefined,
     log: (line) => progress.update(`${engine.name}: ${line}`),
+    peers: options.peers,
   });
   const workloads: WorkloadResult[] = [];
   try {
@@ -118,7 +124,14 @@ async function measureEngine(engine: Engine, missingAdapter: string | undefined,
     status: missingAdapter === undefined ? 'measured' : 'native only',
     ...(missingAdapter === undefined ? {} : { reason: missingAdapter }),
     subjects: session.subjects.map(({ label, role, description }) => ({ label, role, description })),
-    notes: session.notes,
+    notes: [
+      ...session.notes,
+      ...(mode === 'quick' ? session.subjects : []).flatMap(({ label, quick }) =>
+        quick
+          ? [`${label}, in a quick run: the workloads of single executions only, ${quick.rounds} measured rounds.`]
+          : [],
+      ),
+    ],
     workloads,
     ratios: ratiosOf(workloads),
     seconds,

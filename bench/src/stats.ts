@@ -41,7 +41,7 @@ export function ratioInterval(a: readonly number[], b: readonly number[]): { low
     ratios.push(median(sortedCopy(drawnA)) / median(sortedCopy(drawnB)));
   }
   ratios.sort((x, y) => x - y);
-  const at = (index: number) => Math.round((ratios[index] as number) * 100) / 100;
+  const at = (index: number) => roundRatio(ratios[index] as number);
   return { low: at(49), high: at(1949) };
 }
 
@@ -67,9 +67,15 @@ function median(sorted: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** `a / b` rounded to two decimals. */
+/** `a / b` rounded as {@link roundRatio} does. */
 export function ratio(a: number, b: number): number {
-  return Math.round((a / b) * 100) / 100;
+  return roundRatio(a / b);
+}
+
+/** Two decimals, or two significant digits below 0.1 (a ratio of 0.0052 stays 0.0052, not 0.01). */
+export function roundRatio(value: number): number {
+  if (!(Math.abs(value) < 0.1) || value === 0) return Math.round(value * 100) / 100;
+  return Number(value.toPrecision(2));
 }
 
 /** A sample as results.json keeps it: four significant digits (sub-millisecond samples keep their precision). */

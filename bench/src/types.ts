@@ -29,9 +29,19 @@ export interface Program {
 
 /**
  * What a subject is to its engine: the adapter under test, the engine's own SDK on the same store (`native`), the
- * SDK on its stock store where the adapter runs on another one (`native (stock store)`), or what it is compared with.
+ * SDK on its stock store where the adapter runs on another one (`native (stock store)`), or what it is compared with:
+ * the same engine or an in-process one (`peer`), a library of its kind on its own database (`DBOS`), the adapter of
+ * a server engine (`restate adapter`, `temporal adapter`), plain code (`floor`). Each role is one ratio column.
  */
-export type Role = 'adapter' | 'native' | 'native (stock store)' | 'peer' | 'floor';
+export type Role =
+  | 'adapter'
+  | 'native'
+  | 'native (stock store)'
+  | 'peer'
+  | 'DBOS'
+  | 'restate adapter'
+  | 'temporal adapter'
+  | 'floor';
 
 /** A program taking part in an engine's comparison. */
 export interface Subject {
@@ -41,6 +51,13 @@ export interface Subject {
   /** One line: what exactly runs. */
   readonly description: string;
   readonly program: Program;
+  /** The promise workload's settle time for this subject, where it differs from its session's (a server's). */
+  readonly settleMs?: number;
+  /**
+   * A subject too slow for the smoke run (`--quick`) at full part: there it takes only the workloads of single
+   * executions (not the batches), their warm-up rounds and their first `rounds` measured rounds.
+   */
+  readonly quick?: { readonly rounds: number };
 }
 
 /** An engine set up for measuring: its subjects, how long to let an execution settle, notes for the report. */
@@ -61,8 +78,17 @@ export interface Engine {
   readonly name: string;
   /** Checks at run time that the adapter package exports `createBackend`. */
   availability(): Promise<Availability>;
-  /** Starts what the engine needs (a server) and builds the subjects; `adapter: false` builds the others only. */
-  open(options: { readonly adapter: boolean; readonly log: (line: string) => void }): Promise<EngineSession>;
+  /** The subjects that can be left out of its session (`--peers`), e.g. the sqlite engine's servers. */
+  readonly peers?: readonly string[];
+  /**
+   * Starts what the engine needs (a server) and builds the subjects; `adapter: false` builds the others only;
+   * `peers`: only these of {@link Engine.peers} (all when undefined).
+   */
+  open(options: {
+    readonly adapter: boolean;
+    readonly log: (line: string) => void;
+    readonly peers?: readonly string[] | undefined;
+  }): Promise<EngineSession>;
 }
 
 /** The sizes of a run: full or `--quick`. */
@@ -83,7 +109,9 @@ export interface Rounds {
   readonly measured: number;
   /**
    * More measured rounds, up to `rounds` in all, while the measured ones took under `whileUnderMs` together: engines
-   * whose samples are short get more of them (less noise), slow engines stay at `measured`.
+   * whose samples are short get more of them (less noise), slow engines stay at `measured`. A subject whose own
+   * measured samples took more than half of `whileUnderMs` leaves the extra rounds and its time stops counting: a
+   * slow subject does not cut the samples of the fast ones it shares a session with.
    */
   readonly extra?: { readonly rounds: number; readonly whileUnderMs: number };
 }

@@ -2,50 +2,113 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adapterExports, adapterProgram } from '../adapter-program.js';
-import { closeSubjects, floorSubject } from '../native/floor.js';
+import { floorSubject } from '../native/floor.js';
+import { type Opened, opening } from '../opened.js';
 import type { Engine, Subject } from '../types.js';
+import { RESTATE_ADAPTER, RESTATE_SERVER_NOTE, restateAdapterProgram, startRestate } from './restate.js';
+import { startTemporal, TEMPORAL_ADAPTER, TEMPORAL_SERVER_NOTE, temporalAdapterProgram } from './temporal.js';
+
+/** How long the promise workload lets an execution on a server settle (the in-process subjects take 20 ms). */
+const SERVER_SETTLE_MS = 100;
+
+/** A peer of the sqlite engine on a server of its own: its subject, with the note on that server. */
+type PeerOpener = (opened: Opened, log: (line: string) => void) => Promise<Subject & { readonly note: string }>;
+
+/** The sqlite engine's peers on servers of their own (`--peers`), in report order. */
+const PEERS = {
+  async dbos(opened, log) {
+    log('starting PostgreSQL and DBOS');
+    // Loaded here: the SDK stays out of the other engines' measuring processes.
+    const { DBOS_NOTE, dbosNativeProgram } = await import('../native/dbos.js');
+    const program = opened.program(await dbosNativeProgram());
+    const { description, postgresMajor } = program;
+    return {
+      role: 'DBOS',
+      label: `DBOS Transact (PostgreSQL ${postgresMajor})`,
+      description,
+      program,
+      note: DBOS_NOTE,
+    };
+  },
+  async restate(opened, log) {
+    const program = await restateAdapterProgram(opened, await startRestate(opened, log));
+    return {
+      role: 'restate adapter',
+      label: 'Restate adapter',
+      description: RESTATE_ADAPTER,
+      program,
+      note: RESTATE_SERVER_NOTE,
+    };
+  },
+  async temporal(opened, log) {
+    const program = await temporalAdapterProgram(opened, await startTemporal(opened, log), log);
+    // Its quick batches alone took about 30 s here (3 executions/s): the smoke run keeps its latencies.
+    const quick = { rounds: 3 };
+    return {
+      role: 'temporal adapter',
+      label: 'Temporal adapter',
+      description: TEMPORAL_ADAPTER,
+      program,
+      quick,
+      note: TEMPORAL_SERVER_NOTE,
+    };
+  },
+} satisfies Record<string, PeerOpener>;
+
+/** Their names, for `--peers`. */
+export const SQLITE_PEERS = Object.keys(PEERS) as (keyof typeof PEERS)[];
 
 /**
  * The persistent local engine: `createRuntime({ backend: 'sqlite' })` on a file in the temporary directory (WAL,
  * synchronous NORMAL: durable against a process kill), against the memory engine it shares its code with (what
  * the file costs) and against the floor. A fresh file for every sample, as the memory engine gets a fresh store.
+ * And against what one would use instead, each on a server this session starts: DBOS Transact, a library that
+ * checkpoints into PostgreSQL (native code), and the Restate and Temporal adapters (the same workflow definitions).
  */
 export const sqliteEngine: Engine = {
   name: 'sqlite',
   availability: () => adapterExports('@durable-runtime/sqlite'),
-  async open({ adapter }) {
-    const dir = mkdtempSync(join(tmpdir(), 'durable-bench-sqlite-'));
-    let files = 0;
-    const subjects: Subject[] = [];
-    if (adapter) {
-      subjects.push({
-        role: 'adapter',
-        label: 'sqlite',
-        description: '@durable-runtime/sqlite: createRuntime({ backend: "sqlite" }), one file, WAL, synchronous NORMAL',
-        program: await adapterProgram(() => ({ backend: 'sqlite', path: join(dir, `bench-${files++}.sqlite`) }), {
-          resettable: true,
-        }),
-      });
-    }
-    subjects.push(
-      {
-        role: 'peer',
-        label: 'memory',
-        description: '@durable-runtime/memory: the same engine over its in-memory store, nothing on disk',
-        program: await adapterProgram({ backend: 'memory' }, { resettable: true }),
-      },
-      floorSubject(),
-    );
-    return {
-      subjects,
-      settleMs: 20,
-      notes: [
-        "A step's progress is committed before the next attempt starts: one commit per step, one more at the start and one at the end.",
-      ],
-      async close() {
-        await closeSubjects(subjects);
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  peers: SQLITE_PEERS,
+  open: ({ adapter, log, peers }) =>
+    opening(async (opened) => {
+      const dir = opened.add(mkdtempSync(join(tmpdir(), 'durable-bench-sqlite-')), (path) =>
+        rmSync(path, { recursive: true, force: true }),
+      );
+      let files = 0;
+      const subjects: Subject[] = [];
+      if (adapter) {
+        subjects.push({
+          role: 'adapter',
+          label: 'sqlite',
+          description:
+            '@durable-runtime/sqlite: createRuntime({ backend: "sqlite" }), one file, WAL, synchronous NORMAL',
+          program: opened.program(
+            await adapterProgram(() => ({ backend: 'sqlite', path: join(dir, `bench-${files++}.sqlite`) }), {
+              resettable: true,
+            }),
+          ),
+        });
+      }
+      subjects.push(
+        {
+          role: 'peer',
+          label: 'memory',
+          description: '@durable-runtime/memory: the same engine over its in-memory store, nothing on disk',
+          program: opened.program(await adapterProgram({ backend: 'memory' }, { resettable: true })),
+        },
+        floorSubject(),
+      );
+      const notes = [
+        "A step's progress is committed before the next attempt starts: one commit per step, one more at the start " +
+          'and one at the end: 12 commits per 10-step execution (counted in the WAL file).',
+      ];
+      for (const peer of SQLITE_PEERS.filter((name) => peers?.includes(name) ?? true)) {
+        const { note, ...subject } = await PEERS[peer](opened, log).catch((error: Error) => {
+          throw new Error(`its peer ${peer} did not start (--peers leaves it out): ${error.message}`, { cause: error });
+        });
+        subjects.push({ settleMs: SERVER_SETTLE_MS, ...subject });
+        notes.push(note);
+      }
+      return { subjects, settleMs: 20, notes, close: () => opened.close() };
+    }),
 };
