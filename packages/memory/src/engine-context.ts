@@ -114,8 +114,9 @@ export class MemoryEngineContext implements EngineContext {
           if (waited.kind === 'cancelled') break;
         }
         const failed = entry.failedAttempts ?? 0;
-        // Persisted before the attempt runs: the journal shows the step as started.
-        this.#save(() => delete entry.retryAt);
+        // A retry's wait is over: persisted (with the step's entry) before the attempt runs. A first attempt writes
+        // nothing: what came before it is made durable by stepStarted, and a crash during it re-runs it either way.
+        if (entry.retryAt !== undefined) this.#save(() => delete entry.retryAt);
         const result = await this.#attempt(request, step, failed + 1, abort.signal);
         if (!this.live.isAlive()) return never();
         if (abort.signal.aborted) break;
