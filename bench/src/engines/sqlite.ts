@@ -99,8 +99,8 @@ export const sqliteEngine: Engine = {
         floorSubject(),
       );
       const notes = [
-        "A step's progress is committed before the next attempt starts: one commit per step, one more at the start " +
-          'and one at the end: 12 commits per 10-step execution (counted in the WAL file).',
+        "A step's result is committed before the next attempt starts, and the last one with the end: 11 commits per " +
+          '10-step execution, the start included (counted by wrapping node:sqlite statements).',
       ];
       for (const peer of SQLITE_PEERS.filter((name) => peers?.includes(name) ?? true)) {
         const { note, ...subject } = await PEERS[peer](opened, log).catch((error: Error) => {
