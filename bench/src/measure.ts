@@ -54,6 +54,7 @@ export async function measureWorkload(
     return extraTakers.size > 0 && total < extra.whileUnderMs;
   };
   const takesPart = (subject: Subject, round: number) => {
+    if (subject.singleExecutionsOnly && !workload.percentiles) return false;
     if (mode === 'quick' && subject.quick) return workload.percentiles && round < plan.warmup + subject.quick.rounds;
     return round - plan.warmup < plan.measured || extraTakers.has(subject);
   };

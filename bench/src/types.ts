@@ -58,6 +58,8 @@ export interface Subject {
    * executions (not the batches), their warm-up rounds and their first `rounds` measured rounds.
    */
   readonly quick?: { readonly rounds: number };
+  /** Takes only the workloads of single executions, in every mode (a dash in the batches' cells). */
+  readonly singleExecutionsOnly?: boolean;
 }
 
 /** An engine set up for measuring: its subjects, how long to let an execution settle, notes for the report. */
