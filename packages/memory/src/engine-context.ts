@@ -41,7 +41,7 @@ export interface WorkflowHost {
   /** Appends a message to an execution's mailbox. @throws ExecutionNotFoundError */
   deliver(ref: ExecutionRef, channel: string, message: unknown): void;
   /** Tracks running step attempts (the virtual clock only advances when none runs). */
-  stepStarted(): void;
+  stepStarted(executionId: string): void;
   stepFinished(): void;
 }
 
@@ -321,7 +321,7 @@ export class MemoryEngineContext implements EngineContext {
 
   async #attempt(request: StepRequest, step: ReturnType<Registry['step']>, attempt: number, cancel: AbortSignal) {
     const info = { attempt, executionId: this.executionId, stepName: request.stepName };
-    this.host.stepStarted();
+    this.host.stepStarted(this.executionId);
     try {
       // Making the progress durable found the execution claimed by another worker: this copy runs nothing more.
       if (!this.live.isAlive()) return never<{ value: unknown } | { error: ErrorShape }>();

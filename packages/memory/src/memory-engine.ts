@@ -238,14 +238,18 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     this.#delivered(ref, this.#db.deliver(ref.executionId, channel, message));
   }
 
-  stepStarted(): void {
+  /**
+   * Makes the progress durable before a step attempt of `executionId` runs. When the store cannot, the attempt does
+   * not run: the execution is dropped (claimed by another worker), or resumed from the store a second later (a busy
+   * or failing store), as after a failed write.
+   */
+  stepStarted(executionId: string): void {
     this.#runningSteps++;
     if (!this.#alive) return;
     try {
       this.#db.flush();
     } catch (error) {
-      if (!(error instanceof ClaimLostError)) throw error;
-      this.#lost(error.executionId);
+      this.#storeFailed(executionId, error);
     }
   }
 
@@ -373,6 +377,20 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     return record;
   }
 
+  /**
+   * Another worker runs the execution now (`ClaimLostError`, which names it), or the store failed (a disk error, a
+   * lock held too long): this copy persists nothing more and its waits never end. After a store failure, the
+   * execution resumes from what the store holds once it answers.
+   */
+  #storeFailed(id: string, error: unknown): void {
+    if (error instanceof ClaimLostError) {
+      this.#lost(error.executionId);
+      return;
+    }
+    this.#lost(id);
+    this.#at(this.clock.now() + 1_000, () => this.#claimAndSchedule(id));
+  }
+
   /** Drops the live copy of an execution this engine can no longer persist: its running code is abandoned. */
   #lost(id: string): void {
     this.#live.get(id)?.abandon();
@@ -385,11 +403,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     try {
       this.#db.write(record);
     } catch (error) {
-      // Another worker runs it now, or the store failed (a disk error): this copy persists nothing more and its
-      // waits never end. After a store failure, the execution resumes from what the store holds once it answers.
-      this.#lost(record.id);
-      if (!(error instanceof ClaimLostError))
-        this.#at(this.clock.now() + 1_000, () => this.#claimAndSchedule(record.id));
+      this.#storeFailed(record.id, error);
       return;
     }
     live?.notify();

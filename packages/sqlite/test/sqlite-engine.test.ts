@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { ConfigError, createRuntime, defineStep, defineWorkflow, loadConfig } from '@durable-runtime/core';
 import { ClaimLostError, type ExecutionRecord } from '@durable-runtime/memory';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { createSqliteRuntime, MIGRATIONS, openSqliteStore, SCHEMA_VERSION, SqliteFileError } from '../src/index.js';
 import { migrate } from '../src/schema.js';
 import { openDatabase } from '../src/sqlite-connection.js';
@@ -46,7 +46,25 @@ const longNap = defineWorkflow({
   },
 });
 
-const registry = { workflows: [approval, napper, longNap], steps: [charge] };
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const runs = { first: 0, second: 0 };
+const slowFirst = defineStep('slowFirst', async (_input: Record<string, never>) => {
+  runs.first++;
+  await pause(150);
+  return 'a';
+});
+const second = defineStep('second', async (_input: Record<string, never>) => {
+  runs.second++;
+  return 'b';
+});
+const twoSteps = defineWorkflow({
+  name: 'twoSteps',
+  async run(ctx, _input: Record<string, never>) {
+    return (await ctx.run(slowFirst, {})) + (await ctx.run(second, {}));
+  },
+});
+
+const registry = { workflows: [approval, napper, longNap, twoSteps], steps: [charge, slowFirst, second] };
 const fast = { leaseMs: 300, pollMs: 5 };
 
 describe('sqlite engine: processes sharing one file', () => {
@@ -92,6 +110,25 @@ describe('sqlite engine: processes sharing one file', () => {
       expect(await handle.status()).toBe('running');
     } finally {
       await worker.close();
+    }
+  });
+
+  test('a write lock held past the busy timeout before a step delays the execution and loses nothing', async () => {
+    const path = file();
+    const runtime = createSqliteRuntime(path, registry, { busyTimeoutMs: 50 });
+    try {
+      const handle = await runtime.start(twoSteps, {}, { id: 'busy' });
+      await vi.waitFor(() => expect(runs.first).toBe(1));
+      // Another process holds the write lock when the first step's result must be made durable before the second.
+      const lock = new DatabaseSync(path);
+      lock.exec('BEGIN IMMEDIATE');
+      await pause(400);
+      lock.exec('ROLLBACK');
+      lock.close();
+      await expect(handle.result()).resolves.toBe('ab');
+      expect(runs).toEqual({ first: 1, second: 1 });
+    } finally {
+      await runtime.close();
     }
   });
 
