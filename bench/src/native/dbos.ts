@@ -26,7 +26,7 @@ export const DBOS_NOTE =
   'DBOS Transact checkpoints every step into its system database: three reads (the workflow status twice, the ' +
   "step's recorded output), then one transaction that locks the workflow's row and inserts the step's output (one " +
   'row in operation_outputs); one transaction at the start (workflow_status and workflow_input rows) and one at the ' +
-  'end (status, workflow_output): 12 commits per 10-step execution, as on the sqlite file. Its PostgreSQL runs on ' +
+  'end (status, workflow_output): 12 commits per 10-step execution (11 on the sqlite file). Its PostgreSQL runs on ' +
   'this machine with fsync off (like synchronous NORMAL: durable against a process kill, not a power loss) and ' +
   "shares the cores with this process; DBOS's default pool of 10 connections.";
 
