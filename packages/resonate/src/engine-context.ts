@@ -301,7 +301,7 @@ export class ResonateEngineContext implements EngineContext {
    * Whether the execution was cancelled before its first operation: it then ends cancelled without running (a
    * delayed child cancelled before it started never runs).
    */
-  cancelledBeforeStart(): boolean | Promise<boolean> {
+  cancelledBeforeStart(): false | Promise<boolean> {
     const cancelled = this.host.cancellation.isCancelled(this.executionId);
     if (cancelled === false) return false;
     return Promise.resolve(cancelled).then(

@@ -21,7 +21,7 @@ export function workflowFunction(definition: AnyWorkflow, host: WorkflowHost) {
     const engine = new ResonateEngineContext(ctx, host, definition.name, ctx.id);
     // Read before the body runs: a store that does not answer aborts the pass (the SDK runs it again later).
     const early = engine.cancelledBeforeStart();
-    const cancelledEarly = early === false ? false : await early;
+    const cancelledEarly = early === false ? false : await early.catch((error: unknown) => abortPass(ctx, error));
     let outcome: ExecutionOutcome;
     try {
       if (cancelledEarly) throw new CancelledError();
@@ -40,7 +40,7 @@ export function workflowFunction(definition: AnyWorkflow, host: WorkflowHost) {
       try {
         await engine.end();
       } catch (error) {
-        if (!engine.divergence) throw error;
+        if (!engine.divergence) abortPass(ctx, error);
       }
     }
     if (engine.divergence) outcome = failureOutcome(engine.divergence);
@@ -50,6 +50,17 @@ export function workflowFunction(definition: AnyWorkflow, host: WorkflowHost) {
   };
   Object.defineProperty(run, 'name', { value: definition.name });
   return run;
+}
+
+/**
+ * Aborts the pass on a store failure outside the workflow's operations (a read before its body, the read at its end):
+ * thrown by the workflow function, it would reject the root promise, failing the execution. `ctx.panic` makes the SDK
+ * record nothing, release the task and run the pass again later, as it does for an operation's store failure.
+ */
+function abortPass(ctx: Context, error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.panic(true, `a store request of ${ctx.id} failed, the pass runs again later: ${message}`);
+  throw error;
 }
 
 /**
