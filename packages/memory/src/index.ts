@@ -18,6 +18,7 @@ export {
   type ExecutionStore,
   type InboundFields,
   type JournalEntry,
+  newRecord,
   type OperationKind,
   type RecordStatus,
   type StoreConnection,

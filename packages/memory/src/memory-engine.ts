@@ -30,6 +30,7 @@ import {
   ENDED_STATUSES,
   type ExecutionRecord,
   type ExecutionStore,
+  newRecord,
   type StoreConnection,
 } from './store.js';
 
@@ -196,18 +197,10 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     // No read first: `create` writes nothing when the id is taken and returns the record that holds it.
     this.registry.workflow(request.workflowName);
     const delayed = delayMs !== undefined && delayMs > 0;
-    const record: ExecutionRecord = {
-      id: request.executionId,
-      workflowName: request.workflowName,
-      input: request.input,
-      status: delayed ? 'scheduled' : 'running',
-      ...(delayed ? { startAt: this.clock.now() + delayMs } : {}),
-      cancelRequested: false,
-      journal: [],
-      state: {},
-      promises: {},
-      mailbox: {},
-    };
+    const record = newRecord(
+      { id: request.executionId, workflowName: request.workflowName, input: request.input },
+      delayed ? this.clock.now() + delayMs : undefined,
+    );
     if (!this.#alive) return;
     const existing = this.#db.create(record);
     if (existing) {

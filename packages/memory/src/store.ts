@@ -113,6 +113,23 @@ export interface ExecutionStore {
   ids(): string[];
 }
 
+/** The record of a new execution: `running`, or `scheduled` until `startAt` (a delayed child). */
+export function newRecord(
+  execution: Pick<ExecutionRecord, 'id' | 'workflowName' | 'input'>,
+  startAt?: number,
+): ExecutionRecord {
+  return {
+    ...execution,
+    status: startAt === undefined ? 'running' : 'scheduled',
+    ...(startAt === undefined ? {} : { startAt }),
+    cancelRequested: false,
+    journal: [],
+    state: {},
+    promises: {},
+    mailbox: {},
+  };
+}
+
 /** The record as the worker writes it: without its inbound fields. */
 export function ownedFields(record: ExecutionRecord): Omit<ExecutionRecord, keyof InboundFields> {
   const { cancelRequested: _c, promises: _p, mailbox: _m, ...owned } = record;

@@ -1,19 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { createInMemoryStore, type ExecutionRecord } from '../src/index.js';
+import { createInMemoryStore, type ExecutionRecord, newRecord } from '../src/index.js';
 
-function running(id: string): ExecutionRecord {
-  return {
-    id,
-    workflowName: 'w',
-    input: null,
-    status: 'running',
-    journal: [],
-    state: {},
-    cancelRequested: false,
-    promises: {},
-    mailbox: {},
-  };
-}
+const running = (id: string): ExecutionRecord => newRecord({ id, workflowName: 'w', input: null });
 
 describe('the in-memory store shares no object with an engine', () => {
   test('a read is a copy: changing it changes nothing in the store', () => {

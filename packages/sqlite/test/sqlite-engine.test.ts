@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { ConfigError, createRuntime, defineStep, defineWorkflow, loadConfig } from '@durable-runtime/core';
-import { ClaimLostError, type ExecutionRecord } from '@durable-runtime/memory';
+import { ClaimLostError, newRecord } from '@durable-runtime/memory';
 import { describe, expect, test, vi } from 'vitest';
 import { createSqliteRuntime, MIGRATIONS, openSqliteStore, SCHEMA_VERSION, SqliteFileError } from '../src/index.js';
 import { migrate } from '../src/schema.js';
@@ -308,17 +308,7 @@ describe('sqlite engine: progress writes', () => {
     const worker = store.connect({ worker: true });
     const other = store.connect({ worker: true });
     try {
-      const record: ExecutionRecord = {
-        id: 'p',
-        workflowName: 'napper',
-        input: {},
-        status: 'running',
-        journal: [],
-        state: {},
-        cancelRequested: false,
-        promises: {},
-        mailbox: {},
-      };
+      const record = newRecord({ id: 'p', workflowName: 'napper', input: {} });
       expect(worker.create(record)).toBeUndefined();
       worker.write({ ...record, state: { step: 1 } });
       worker.write({ ...record, state: { step: 2 } });
