@@ -99,5 +99,9 @@ function fail(where: string, at: Path, problem: string): never {
 
 /** A deep copy of a JSON value (as checked by {@link toJson}): what an engine hands out never aliases what it keeps. */
 export function jsonCopy<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+  if (value === undefined || value === null) return value;
+  // A string, a boolean or a finite number other than -0 is its own copy: most step results are one.
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return value;
+  return JSON.parse(JSON.stringify(value)) as T;
 }

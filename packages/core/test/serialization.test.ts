@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SerializationError, toJson } from '../src/index.js';
+import { jsonCopy, SerializationError, toJson } from '../src/index.js';
 
 describe('toJson', () => {
   test('plain JSON passes and is copied', () => {
@@ -31,5 +31,26 @@ describe('toJson', () => {
   test('a shared (non-cyclic) object is fine', () => {
     const shared = { n: 1 };
     expect(toJson({ a: shared, b: shared }, 'value')).toEqual({ a: { n: 1 }, b: { n: 1 } });
+  });
+});
+
+describe('jsonCopy', () => {
+  test('objects and arrays are copied deeply, never aliased', () => {
+    const value = { a: [1, { b: 'c' }] };
+    const copy = jsonCopy(value);
+    expect(copy).toEqual(value);
+    expect(copy).not.toBe(value);
+    expect(copy.a).not.toBe(value.a);
+    expect(copy.a[1]).not.toBe(value.a[1]);
+  });
+
+  test('a primitive is its own copy, read back as JSON would', () => {
+    expect(jsonCopy('text')).toBe('text');
+    expect(jsonCopy(42)).toBe(42);
+    expect(jsonCopy(false)).toBe(false);
+    expect(jsonCopy(null)).toBeNull();
+    expect(jsonCopy(undefined)).toBeUndefined();
+    expect(Object.is(jsonCopy(-0), 0)).toBe(true);
+    expect(jsonCopy(Number.NaN)).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import {
   toErrorShape,
 } from '@durable-runtime/core';
 import {
+  type CancelSignal,
   type EngineContext,
   type ExecutionOutcome,
   type ExecutionRef,
@@ -104,37 +105,33 @@ export class MemoryEngineContext implements EngineContext {
   async #attempts(entry: JournalEntry, request: StepRequest): Promise<void> {
     const step = this.host.registry.step(request.stepName);
     const interruptible = !this.#cancelDelivered;
-    const abort = new AbortController();
-    const stopWatching = interruptible ? this.live.onCancel(() => abort.abort()) : () => {};
-    try {
-      while (!entry.result && !abort.signal.aborted) {
-        if (!this.live.isAlive()) return never();
-        if (entry.retryAt !== undefined) {
-          const waited = await this.live.wait(() => undefined, entry.retryAt, interruptible);
-          if (waited.kind === 'cancelled') break;
-        }
-        const failed = entry.failedAttempts ?? 0;
-        // A retry's wait is over: persisted (with the step's entry) before the attempt runs. A first attempt writes
-        // nothing: what came before it is made durable by stepStarted, and a crash during it re-runs it either way.
-        if (entry.retryAt !== undefined) this.#save(() => delete entry.retryAt);
-        const result = await this.#attempt(request, step, failed + 1, abort.signal);
-        if (!this.live.isAlive()) return never();
-        if (abort.signal.aborted) break;
-        this.#save(() => {
-          if ('value' in result) {
-            this.#setResult(entry, result);
-            return;
-          }
-          entry.failedAttempts = failed + 1;
-          const decision = retryDecision(request.retry, failed + 1, result.error);
-          if (decision.retry) entry.retryAt = this.host.now() + decision.delayMs;
-          else this.#setResult(entry, result);
-        });
+    const cancel = interruptible ? this.live.cancelSignal : undefined;
+    const cancelled = () => cancel?.aborted === true;
+    while (!entry.result && !cancelled()) {
+      if (!this.live.isAlive()) return never();
+      if (entry.retryAt !== undefined) {
+        const waited = await this.live.wait(() => undefined, entry.retryAt, interruptible);
+        if (waited.kind === 'cancelled') break;
       }
-      if (abort.signal.aborted && !entry.result) this.#save(() => this.#markCancelled(entry));
-    } finally {
-      stopWatching();
+      const failed = entry.failedAttempts ?? 0;
+      // A retry's wait is over: persisted (with the step's entry) before the attempt runs. A first attempt writes
+      // nothing: what came before it is made durable by stepStarted, and a crash during it re-runs it either way.
+      if (entry.retryAt !== undefined) this.#save(() => delete entry.retryAt);
+      const result = await this.#attempt(request, step, failed + 1, cancel);
+      if (!this.live.isAlive()) return never();
+      if (cancelled()) break;
+      this.#save(() => {
+        if ('value' in result) {
+          this.#setResult(entry, result);
+          return;
+        }
+        entry.failedAttempts = failed + 1;
+        const decision = retryDecision(request.retry, failed + 1, result.error);
+        if (decision.retry) entry.retryAt = this.host.now() + decision.delayMs;
+        else this.#setResult(entry, result);
+      });
     }
+    if (cancelled() && !entry.result) this.#save(() => this.#markCancelled(entry));
   }
 
   async sleep(ms: number): Promise<void> {
@@ -319,7 +316,12 @@ export class MemoryEngineContext implements EngineContext {
     return this.#unwrap(entry) as T;
   }
 
-  async #attempt(request: StepRequest, step: ReturnType<Registry['step']>, attempt: number, cancel: AbortSignal) {
+  async #attempt(
+    request: StepRequest,
+    step: ReturnType<Registry['step']>,
+    attempt: number,
+    cancel: CancelSignal | undefined,
+  ) {
     const info = { attempt, executionId: this.executionId, stepName: request.stepName };
     this.host.stepStarted(this.executionId);
     try {

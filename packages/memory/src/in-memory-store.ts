@@ -15,11 +15,11 @@ type Owned = ReturnType<typeof ownedFields>;
 
 /**
  * The default store: maps of JSON strings, one for the fields the worker owns and one for the inbound fields.
- * Between its start and its end, a running execution's record is held by reference instead (serializing the whole
- * record at every write was a third of the engine's time on ten sequential steps): reads copy it, and its
- * connection's close or crash serializes it, so no object is shared between an engine and what a new runtime reads (a
- * crashed runtime cannot corrupt it). A closed connection's claims end at once: in one process, a crashed engine is
- * gone.
+ * The record of an execution a worker created or wrote is held by reference instead (serializing the whole record
+ * at every write was a third of the engine's time on ten sequential steps, and its creation and end a tenth after
+ * that): reads copy it, and its connection's close or crash serializes it, so no object is shared between an engine
+ * and what a new runtime reads (a crashed runtime cannot corrupt it). A closed connection's claims end at once: in one
+ * process, a crashed engine is gone.
  */
 export function createInMemoryStore(): ExecutionStore {
   const owned = new Map<string, string>();
@@ -28,7 +28,7 @@ export function createInMemoryStore(): ExecutionStore {
   const owners = new Map<string, InMemoryConnection>();
   const connections = new Set<InMemoryConnection>();
 
-  /** The records of running executions, as last written by the connection that runs them. */
+  /** Records held by reference, as last written by the worker connection that runs (or ran) them. */
   const held = new Map<string, { readonly record: ExecutionRecord; readonly by: InMemoryConnection }>();
 
   const readOwned = (id: string) => {
@@ -46,6 +46,8 @@ export function createInMemoryStore(): ExecutionStore {
     return fields && { ...fields, ...(readInbound(id) as InboundFields) };
   };
   const isEnded = (id: string) => ENDED_STATUSES.has(statuses.get(id) as RecordStatus);
+  /** Every execution: `statuses` has one entry per execution, held or serialized. */
+  const ids = () => [...statuses.keys()];
   const setOwned = (fields: Owned) => {
     held.delete(fields.id);
     owned.set(fields.id, JSON.stringify(fields));
@@ -72,20 +74,20 @@ export function createInMemoryStore(): ExecutionStore {
     create(record: ExecutionRecord) {
       const existing = read(record.id);
       if (existing) return existing;
-      setOwned(ownedFields(record));
       inbound.set(record.id, JSON.stringify(inboundOf(record)));
-      if (this.worker) owners.set(record.id, this);
+      if (this.worker) {
+        hold(record, this);
+        owners.set(record.id, this);
+      } else {
+        setOwned(ownedFields(record));
+      }
       this.#changed(record.id);
       return undefined;
     }
 
     write(record: ExecutionRecord) {
-      if (ENDED_STATUSES.has(record.status)) {
-        setOwned(ownedFields(record));
-        owners.delete(record.id);
-      } else {
-        hold(record, this);
-      }
+      hold(record, this);
+      if (ENDED_STATUSES.has(record.status)) owners.delete(record.id);
       this.#changed(record.id);
     }
 
@@ -134,7 +136,7 @@ export function createInMemoryStore(): ExecutionStore {
     }
 
     claimable() {
-      return [...owned.keys()].filter((id) => {
+      return ids().filter((id) => {
         const owner = owners.get(id);
         return !isEnded(id) && (owner === undefined || !owner.#open);
       });
@@ -178,7 +180,7 @@ export function createInMemoryStore(): ExecutionStore {
       return connection;
     },
     read,
-    ids: () => [...owned.keys()],
+    ids,
   };
 }
 

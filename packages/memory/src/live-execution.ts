@@ -1,3 +1,4 @@
+import type { CancelSignal } from '@durable-runtime/core/spi';
 import type { Clock } from './clock.js';
 import type { ExecutionRecord } from './store.js';
 
@@ -22,12 +23,20 @@ export const never = <T>() => new Promise<T>(() => {});
  */
 export class LiveExecution {
   readonly #waiters = new Set<() => void>();
+  readonly #cancellation: Cancellation;
   #abandoned = false;
 
   constructor(
     readonly record: ExecutionRecord,
     private readonly host: ExecutionHost,
-  ) {}
+  ) {
+    this.#cancellation = new Cancellation(record);
+  }
+
+  /** Aborted once a cancellation of the execution is requested: what its step attempts watch. */
+  get cancelSignal(): CancelSignal {
+    return this.#cancellation;
+  }
 
   /** False once the engine stopped or another worker took the execution over: nothing may be persisted any more. */
   isAlive(): boolean {
@@ -38,6 +47,7 @@ export class LiveExecution {
   abandon(): void {
     this.#abandoned = true;
     this.#waiters.clear();
+    this.#cancellation.clear();
   }
 
   /** Applies a change to the record, persists it and wakes waiters. */
@@ -49,6 +59,8 @@ export class LiveExecution {
 
   /** Re-checks every waiter: called after the record changed. */
   notify(): void {
+    this.#cancellation.check();
+    if (this.#waiters.size === 0) return;
     for (const check of [...this.#waiters]) check();
   }
 
@@ -100,5 +112,39 @@ export class LiveExecution {
     this.#waiters.add(check);
     check();
     return () => this.#waiters.delete(check);
+  }
+}
+
+/**
+ * The execution's cancellation as an attempt's signal, without an `AbortController` and its events per attempt:
+ * aborted once the record says a cancellation was requested. A listener is called once.
+ */
+class Cancellation implements CancelSignal {
+  readonly #listeners = new Set<() => void>();
+
+  constructor(private readonly record: ExecutionRecord) {}
+
+  get aborted(): boolean {
+    return this.record.cancelRequested;
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.#listeners.add(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    this.#listeners.delete(listener);
+  }
+
+  /** Calls the listeners once the cancellation was requested: after every change of the record. */
+  check(): void {
+    if (this.#listeners.size === 0 || !this.record.cancelRequested) return;
+    const listeners = [...this.#listeners];
+    this.#listeners.clear();
+    for (const listener of listeners) listener();
+  }
+
+  clear(): void {
+    this.#listeners.clear();
   }
 }

@@ -404,7 +404,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   #notifyWatchers(id: string): void {
-    for (const watcher of [...(this.#watchers.get(id) ?? [])]) watcher();
+    const watchers = this.#watchers.get(id);
+    if (watchers) for (const watcher of [...watchers]) watcher();
   }
 
   #watch(id: string, watcher: () => void): void {

@@ -53,12 +53,22 @@ type TimerGlobals = {
 /** What the adapter knows of an attempt; core adds the attempt's `signal`. */
 export type AttemptInfo = Omit<StepInfo, 'signal'>;
 
+/**
+ * What an attempt needs of its execution's cancellation. An `AbortSignal` is one; an engine may pass a lighter one
+ * (an `AbortController` and its event listeners per attempt cost every step of every execution).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { readonly once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** Options of {@link executeStepAttempt}. */
 export interface AttemptOptions {
   /** Time limit of the attempt in milliseconds: over it, the attempt fails with a `TimeoutError` (retryable). */
   readonly timeoutMs?: number | undefined;
   /** Aborted by the adapter when the execution is cancelled: the attempt fails at once with a `CancelledError`. */
-  readonly cancelSignal?: AbortSignal | undefined;
+  readonly cancelSignal?: CancelSignal | undefined;
   /** @default DEFAULT_MAX_PAYLOAD_BYTES */
   readonly maxPayloadBytes?: number | undefined;
 }
@@ -76,7 +86,7 @@ export function executeStepAttempt(
   options: AttemptOptions = {},
 ): Promise<unknown> {
   const signal = new AttemptSignal();
-  const info = attemptInfo(attempt, signal);
+  const info = new StepAttemptInfo(attempt, signal);
   const { timeoutMs, cancelSignal } = options;
   const run = () => step.fn(args, info);
   const work =
@@ -117,15 +127,26 @@ class AttemptSignal {
   }
 }
 
-function attemptInfo(attempt: AttemptInfo, signal: AttemptSignal): StepInfo {
-  return {
-    attempt: attempt.attempt,
-    executionId: attempt.executionId,
-    stepName: attempt.stepName,
-    get signal() {
-      return signal.signal;
-    },
-  };
+/**
+ * The `info` a step receives. A class, so that `signal` is a getter on the prototype: an object literal with a
+ * getter was a twelfth of the memory engine's time on ten sequential steps.
+ */
+class StepAttemptInfo implements StepInfo {
+  readonly attempt: number;
+  readonly executionId: string;
+  readonly stepName: string;
+  readonly #signal: AttemptSignal;
+
+  constructor(attempt: AttemptInfo, signal: AttemptSignal) {
+    this.attempt = attempt.attempt;
+    this.executionId = attempt.executionId;
+    this.stepName = attempt.stepName;
+    this.#signal = signal;
+  }
+
+  get signal(): AbortSignal {
+    return this.#signal.signal;
+  }
 }
 
 /**
@@ -137,7 +158,7 @@ function stoppable(
   signal: AttemptSignal,
   info: StepInfo,
   timeoutMs: number | undefined,
-  cancelSignal: AbortSignal | undefined,
+  cancelSignal: CancelSignal | undefined,
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let settled = false;

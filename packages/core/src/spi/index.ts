@@ -21,6 +21,7 @@ export type {
 export {
   type AttemptInfo,
   type AttemptOptions,
+  type CancelSignal,
   executeStepAttempt,
   executeWorkflow,
   failureOutcome,
