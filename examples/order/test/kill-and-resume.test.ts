@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRuntime, loadConfig } from '@durable-runtime/core';
 import { afterAll, expect, test } from 'vitest';
+import { order, registry } from '../src/order.js';
 
 // The README's local-mode demo, as a user runs it: the built example on sqlite, killed with SIGKILL during its
 // sleep, then run again with the same id.
@@ -36,6 +38,17 @@ function run(extra: Record<string, string> = {}): {
 test('killed with SIGKILL during its sleep, the order resumes on sqlite and finishes without charging again', async () => {
   const first = run({ ORDER_COOL_OFF_MS: '4000' });
   await expect.poll(first.output, { timeout: 20_000, interval: 50 }).toContain('charging 4999 cents');
+  // Killed once the charge is durable (the state set after it is, as a client-only process reads it): during the
+  // sleep, not while the charge is still being recorded (a charge interrupted before its result is recorded runs
+  // again, as it must).
+  const client = await createRuntime(loadConfig({ ...env, DURABLE_WORKER: 'false' }), registry);
+  try {
+    await expect
+      .poll(() => client.handle(order, 'order-demo').getState('status'), { timeout: 5_000, interval: 20 })
+      .toBe('charged');
+  } finally {
+    await client.close();
+  }
   first.child.kill('SIGKILL');
   await first.exited;
   expect(first.output()).not.toContain('result:');

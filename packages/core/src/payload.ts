@@ -27,7 +27,8 @@ export function toPayload(value: unknown, where: string, limitBytes: number = DE
 }
 
 function toJsonNumber(value: number, where: string): number {
-  assertSerializable(value, where);
+  // Checked only when it fails: the check allocates, and a number is most steps' argument and result.
+  if (!Number.isFinite(value)) assertSerializable(value, where);
   return value === 0 ? 0 : value;
 }
 

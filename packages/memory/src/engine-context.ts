@@ -13,10 +13,10 @@ import {
   type EngineContext,
   type ExecutionOutcome,
   type ExecutionRef,
-  executeStepAttempt,
   type StartRequest,
   type StepOutcome,
   type StepRequest,
+  startStepAttempt,
   targetName,
   type WaitOutcome,
 } from '@durable-runtime/core/spi';
@@ -47,6 +47,9 @@ export interface WorkflowHost {
 }
 
 const CANCELLED = (): ErrorShape => toErrorShape(new CancelledError());
+
+/** A step attempt as recorded: its JSON result, or the shape of the error it threw. */
+type AttemptResult = { value: unknown } | { error: ErrorShape };
 
 /**
  * The memory engine's {@link EngineContext}: every operation goes through the journal, so a replay returns recorded
@@ -81,14 +84,68 @@ export class MemoryEngineContext implements EngineContext {
     return this.live.record.workflowName;
   }
 
-  async runStep(request: StepRequest): Promise<StepOutcome> {
-    const entry = this.#next('step', request.stepName);
-    await this.#inTurn(entry);
+  runStep(request: StepRequest): Promise<StepOutcome> {
+    let entry: JournalEntry;
+    try {
+      entry = this.#next('step', request.stepName);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const replayed = this.#wasReplayed(entry);
+    if (replayed || entry.result || entry.cancelled || entry.retryAt !== undefined || this.#cancelPending()) {
+      return this.#resumeStep(entry, request);
+    }
+    // Nearly every step: a new one, whose first attempt runs at once. Without an async frame or a promise per
+    // layer, since every step of every execution passes here.
+    return new Promise((resolve, reject) => this.#firstAttempt(entry, request, resolve, reject));
+  }
+
+  /** A step recorded before this run (its result is handed back in its turn), cancelled, or waiting for a retry. */
+  async #resumeStep(entry: JournalEntry, request: StepRequest): Promise<StepOutcome> {
+    const turn = this.#inTurn(entry);
+    if (turn) await turn;
     if (!entry.result && !entry.cancelled) {
       if (this.#cancelPending()) this.#save(() => this.#markCancelled(entry));
       else await this.#attempts(entry, request);
     }
-    await this.#afterReplay(entry);
+    return this.#handBack(entry);
+  }
+
+  /**
+   * The first attempt of a new step. A cancellation requested meanwhile (and not yet delivered to the workflow)
+   * aborts it and marks the step cancelled; once a cancellation was delivered, steps run to their end (compensation).
+   */
+  #firstAttempt(
+    entry: JournalEntry,
+    request: StepRequest,
+    resolve: (outcome: StepOutcome | Promise<StepOutcome>) => void,
+    reject: (error: unknown) => void,
+  ): void {
+    const cancel = this.#attemptCancelSignal();
+    const failed = entry.failedAttempts ?? 0;
+    this.#attempt(request, failed + 1, cancel, (result) => {
+      // Abandoned (the engine stopped, or another worker runs the execution): the workflow never gets the outcome.
+      if (!this.live.isAlive()) return;
+      if (this.#recordAttempt(entry, request, failed, result, cancel) && !entry.result) {
+        resolve(this.#attempts(entry, request).then(() => this.#handBack(entry)));
+        return;
+      }
+      if (cancel?.aborted && !entry.result) this.#save(() => this.#markCancelled(entry));
+      try {
+        resolve(this.#handBack(entry));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
+  /** The step's outcome for the workflow, once it is its turn to reach it (see {@link ReplayOrder}). */
+  #handBack(entry: JournalEntry): StepOutcome | Promise<StepOutcome> {
+    const handedBack = this.#afterReplay(entry);
+    return handedBack ? handedBack.then(() => this.#stepOutcome(entry)) : this.#stepOutcome(entry);
+  }
+
+  #stepOutcome(entry: JournalEntry): StepOutcome | Promise<StepOutcome> {
     if (entry.cancelled) return this.#throwCancelled();
     const result = entry.result;
     if (!result) return never();
@@ -97,41 +154,52 @@ export class MemoryEngineContext implements EngineContext {
       : { ok: false, error: result.error, attempts: entry.failedAttempts ?? 1 };
   }
 
-  /**
-   * Runs attempts until one is recorded. A cancellation requested meanwhile (and not yet delivered to the workflow)
-   * aborts the attempt in flight or the backoff, and marks the step cancelled; once a cancellation was delivered,
-   * steps run to their end (compensation).
-   */
+  /** Runs attempts until one is recorded, each after its backoff; stops at a cancellation, as a first attempt does. */
   async #attempts(entry: JournalEntry, request: StepRequest): Promise<void> {
-    const step = this.host.registry.step(request.stepName);
-    const interruptible = !this.#cancelDelivered;
-    const cancel = interruptible ? this.live.cancelSignal : undefined;
+    const cancel = this.#attemptCancelSignal();
     const cancelled = () => cancel?.aborted === true;
     while (!entry.result && !cancelled()) {
       if (!this.live.isAlive()) return never();
       if (entry.retryAt !== undefined) {
-        const waited = await this.live.wait(() => undefined, entry.retryAt, interruptible);
+        const waited = await this.live.wait(() => undefined, entry.retryAt, cancel !== undefined);
         if (waited.kind === 'cancelled') break;
       }
       const failed = entry.failedAttempts ?? 0;
       // A retry's wait is over: persisted (with the step's entry) before the attempt runs. A first attempt writes
       // nothing: what came before it is made durable by stepStarted, and a crash during it re-runs it either way.
       if (entry.retryAt !== undefined) this.#save(() => delete entry.retryAt);
-      const result = await this.#attempt(request, step, failed + 1, cancel);
+      const result = await new Promise<AttemptResult>((resolve) => this.#attempt(request, failed + 1, cancel, resolve));
       if (!this.live.isAlive()) return never();
-      if (cancelled()) break;
-      this.#save(() => {
-        if ('value' in result) {
-          this.#setResult(entry, result);
-          return;
-        }
-        entry.failedAttempts = failed + 1;
-        const decision = retryDecision(request.retry, failed + 1, result.error);
-        if (decision.retry) entry.retryAt = this.host.now() + decision.delayMs;
-        else this.#setResult(entry, result);
-      });
+      if (!this.#recordAttempt(entry, request, failed, result, cancel)) break;
     }
     if (cancelled() && !entry.result) this.#save(() => this.#markCancelled(entry));
+  }
+
+  /** What aborts an attempt: the execution's cancellation, unless one was delivered already (compensation runs on). */
+  #attemptCancelSignal(): CancelSignal | undefined {
+    return this.#cancelDelivered ? undefined : this.live.cancelSignal;
+  }
+
+  /** Records an attempt's result, or the retry it earns; false (nothing recorded) when a cancellation came meanwhile. */
+  #recordAttempt(
+    entry: JournalEntry,
+    request: StepRequest,
+    failed: number,
+    result: AttemptResult,
+    cancel: CancelSignal | undefined,
+  ): boolean {
+    if (cancel?.aborted) return false;
+    this.#save(() => {
+      if ('value' in result) {
+        this.#setResult(entry, result);
+        return;
+      }
+      entry.failedAttempts = failed + 1;
+      const decision = retryDecision(request.retry, failed + 1, result.error);
+      if (decision.retry) entry.retryAt = this.host.now() + decision.delayMs;
+      else this.#setResult(entry, result);
+    });
+    return true;
   }
 
   async sleep(ms: number): Promise<void> {
@@ -316,28 +384,26 @@ export class MemoryEngineContext implements EngineContext {
     return this.#unwrap(entry) as T;
   }
 
-  async #attempt(
+  /** Runs one attempt and calls `done` with its result or the error it threw; never when the execution was abandoned. */
+  #attempt(
     request: StepRequest,
-    step: ReturnType<Registry['step']>,
     attempt: number,
     cancel: CancelSignal | undefined,
-  ) {
-    const info = { attempt, executionId: this.executionId, stepName: request.stepName };
+    done: (result: AttemptResult) => void,
+  ): void {
+    const step = this.host.registry.step(request.stepName);
     this.host.stepStarted(this.executionId);
-    try {
-      // Making the progress durable found the execution claimed by another worker: this copy runs nothing more.
-      if (!this.live.isAlive()) return never<{ value: unknown } | { error: ErrorShape }>();
-      const options = {
-        timeoutMs: request.timeoutMs,
-        cancelSignal: cancel,
-        maxPayloadBytes: this.host.maxPayloadBytes,
-      };
-      return { value: await executeStepAttempt(step, request.args, info, options) };
-    } catch (error) {
-      return { error: toErrorShape(error) };
-    } finally {
+    // Making the progress durable found the execution claimed by another worker: this copy runs nothing more.
+    if (!this.live.isAlive()) {
       this.host.stepFinished();
+      return;
     }
+    const info = { attempt, executionId: this.executionId, stepName: request.stepName };
+    const options = { timeoutMs: request.timeoutMs, cancelSignal: cancel, maxPayloadBytes: this.host.maxPayloadBytes };
+    startStepAttempt(step, request.args, info, options, (settled) => {
+      this.host.stepFinished();
+      done('value' in settled ? { value: settled.value } : { error: toErrorShape(settled.error) });
+    });
   }
 
   #next(kind: OperationKind, name: string): JournalEntry {
@@ -406,7 +472,7 @@ export class MemoryEngineContext implements EngineContext {
    * back: in the first run it completed after all of them. Numbers the order in which results reach the workflow.
    */
   #afterReplay(entry: JournalEntry): Promise<void> | undefined {
-    if (this.#replayed.has(entry)) return undefined;
+    if (this.#wasReplayed(entry)) return undefined;
     // Its place in the order results reach the workflow, which a replay reproduces. Persisted with the next write:
     // an entry recorded without it was the last to complete, which is where a replay hands it back.
     if (!this.#replayOrder.replaying) {
@@ -419,8 +485,12 @@ export class MemoryEngineContext implements EngineContext {
   }
 
   /** On replay, waits until every operation that completed before this one has been handed back. */
+  #wasReplayed(entry: JournalEntry): boolean {
+    return this.#replayed.has(entry);
+  }
+
   #inTurn(entry: JournalEntry): Promise<void> | undefined {
-    return this.#replayed.has(entry) ? this.#replayOrder.turn(entry.done as number) : undefined;
+    return this.#wasReplayed(entry) ? this.#replayOrder.turn(entry.done as number) : undefined;
   }
 
   /** A cancellation was requested and the workflow has not been told yet: the next operation that waits tells it. */

@@ -137,7 +137,7 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   async getState(ref: ExecutionRef, key: string | undefined): Promise<unknown> {
-    const { state } = this.#find(ref);
+    const { state } = this.#findCommitted(ref);
     return jsonCopy(key === undefined ? state : ownValue(state, key));
   }
 
@@ -362,6 +362,22 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
     };
   }
 
+  /**
+   * The record as durable, for a read from outside: a store may defer a worker's progress (sqlite groups it into
+   * one commit), and a client must never see what a crash would then lose. When the store cannot commit, the
+   * execution's live copy is dropped and the read answers from the store.
+   */
+  #findCommitted(ref: ExecutionRef): ExecutionRecord {
+    if (this.#alive && this.#live.has(ref.executionId)) {
+      try {
+        this.#db.flush();
+      } catch (error) {
+        this.#storeFailed(ref.executionId, error);
+      }
+    }
+    return this.#find(ref);
+  }
+
   #find(ref: ExecutionRef): ExecutionRecord {
     const record = this.#live.get(ref.executionId)?.record ?? this.#db.read(ref.executionId);
     if (!record || record.workflowName !== ref.workflowName) {
@@ -400,7 +416,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
       return;
     }
     live?.notify();
-    this.#notifyWatchers(record.id);
+    // Watchers wait for the outcome, which only the last write of the execution sets.
+    if (record.outcome) this.#notifyWatchers(record.id);
   }
 
   #notifyWatchers(id: string): void {

@@ -118,13 +118,20 @@ export function newRecord(
   execution: Pick<ExecutionRecord, 'id' | 'workflowName' | 'input'>,
   startAt?: number,
 ): ExecutionRecord {
+  // Every field the engine sets later is declared here, so that a record keeps one shape while it runs (a field
+  // set to undefined is left out of its JSON).
   return {
-    ...execution,
+    id: execution.id,
+    workflowName: execution.workflowName,
+    input: execution.input,
     status: startAt === undefined ? 'running' : 'scheduled',
-    ...(startAt === undefined ? {} : { startAt }),
+    startAt,
+    outcome: undefined,
+    completions: undefined,
     cancelRequested: false,
     journal: [],
     state: {},
+    received: undefined,
     promises: {},
     mailbox: {},
   };

@@ -172,6 +172,24 @@ describe('sqlite engine: processes sharing one file', () => {
     }
   });
 
+  test('state a client has read survives a crash right after the read (no commit pending behind a read)', async () => {
+    const path = file();
+    const slow = { leaseMs: 60_000, pollMs: 5 };
+    const crashed = createSqliteRuntime(path, registry, slow);
+    const handle = await crashed.start(approval, { amount: 3 }, { id: 'read-then-crash' });
+    // Microtasks only until the state is seen: the deferred commit (at the end of the macrotask) has not run yet.
+    let stage: unknown;
+    for (let reads = 0; stage === undefined && reads < 10_000; reads++) stage = await handle.getState('stage');
+    expect(stage).toBe('waiting');
+    crashed.crash();
+    const reader = createSqliteRuntime(path, registry, { ...slow, worker: false });
+    try {
+      expect(await reader.handle(approval, 'read-then-crash').getState('stage')).toBe('waiting');
+    } finally {
+      await reader.close();
+    }
+  });
+
   test('the virtual clock setting works on sqlite: a sleep of days finishes at once', async () => {
     const runtime = await createRuntime({ backend: 'sqlite', path: file(), clock: 'virtual' }, registry);
     try {

@@ -34,22 +34,27 @@ export function createRuntimeFromClient(
     return createHandle<W>(client, ref, limit);
   };
 
+  /** Checks and records a start; the execution's reference. */
+  const started = async (workflow: AnyWorkflow, input: unknown, options: StartOptions | undefined) => {
+    const ref = refOf(workflow, options?.id ?? randomExecutionId());
+    const what = `input of workflow '${workflow.name}'`;
+    client.assertOpen();
+    const json = toPayload(input, what, limit);
+    // A schema may transform the input: its output is checked again.
+    const parsed = workflow.input ? toPayload(parseWithSchema(workflow.input, json, what), what, limit) : json;
+    await client.start({ workflowName: ref.workflowName, executionId: ref.executionId, input: parsed });
+    return ref;
+  };
+
   const runtime: Runtime = {
     backend: client.backend,
     capabilities: client.capabilities,
     async start<W extends AnyWorkflow>(workflow: W, input: InputOf<W>, options?: StartOptions) {
-      const ref = refOf(workflow, options?.id ?? randomExecutionId());
-      const what = `input of workflow '${workflow.name}'`;
-      client.assertOpen();
-      const json = toPayload(input, what, limit);
-      // A schema may transform the input: its output is checked again.
-      const parsed = workflow.input ? toPayload(parseWithSchema(workflow.input, json, what), what, limit) : json;
-      await client.start({ ...ref, input: parsed });
-      return createHandle<W>(client, ref, limit);
+      return createHandle<W>(client, await started(workflow, input, options), limit);
     },
+    // No handle: its closures would be built for nothing.
     async run<W extends AnyWorkflow>(workflow: W, input: InputOf<W>, options?: StartOptions) {
-      const started = await runtime.start(workflow, input, options);
-      return started.result();
+      return resultOf<W>(client, await started(workflow, input, options));
     },
     handle,
     close: () => client.close(),
@@ -94,6 +99,11 @@ function closable(engine: EngineClient): EngineClient & { assertOpen(): void } {
   };
 }
 
+/** The output of an execution once it ended, or the error it ended with. */
+function resultOf<W extends AnyWorkflow>(client: EngineClient, ref: ExecutionRef): Promise<OutputOf<W>> {
+  return client.outcome(ref).then((outcome) => unwrapChild(outcome, ref.workflowName, ref.executionId) as OutputOf<W>);
+}
+
 function createHandle<W extends AnyWorkflow>(
   client: EngineClient,
   ref: ExecutionRef,
@@ -102,8 +112,7 @@ function createHandle<W extends AnyWorkflow>(
   return {
     id: ref.executionId,
     workflowName: ref.workflowName,
-    result: () =>
-      client.outcome(ref).then((outcome) => unwrapChild(outcome, ref.workflowName, ref.executionId) as OutputOf<W>),
+    result: () => resultOf<W>(client, ref),
     status: () => client.status(ref),
     resolvePromise(name, value) {
       return callAsync(() => {

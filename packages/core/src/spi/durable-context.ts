@@ -78,8 +78,8 @@ class EngineDurableContext implements DurableContext {
     const outcome = await this.#engine.runStep({
       stepName: step.name,
       args: toPayload(args, `arguments of step '${step.name}'`, this.#maxPayloadBytes),
-      retry: optionalRetry(options?.retry, () => `ctx.run('${step.name}') retry`),
-      timeoutMs: optionalDuration(options?.timeout, () => `ctx.run('${step.name}') timeout`),
+      retry: optionalRetry(options?.retry, 'ctx.run', step.name),
+      timeoutMs: optionalDuration(options?.timeout, 'ctx.run', step.name, 'timeout'),
     });
     if (!outcome.ok) throw new StepFailedError(step.name, outcome.attempts, outcome.error);
     return outcome.value as TResult;
@@ -98,7 +98,7 @@ class EngineDurableContext implements DurableContext {
 
   async promise<T>(name: string, options?: WaitOptions): Promise<T> {
     assertName(name, 'promise name');
-    const timeoutMs = optionalDuration(options?.timeout, () => `ctx.promise('${name}') timeout`);
+    const timeoutMs = optionalDuration(options?.timeout, 'ctx.promise', name, 'timeout');
     const outcome = await this.#engine.promise(name, timeoutMs);
     return unwrapWait(outcome, () => `Promise '${name}' timed out after ${timeoutMs}ms`) as T;
   }
@@ -113,7 +113,7 @@ class EngineDurableContext implements DurableContext {
 
   async receive<T>(channel: string, options?: WaitOptions): Promise<T> {
     assertName(channel, 'channel');
-    const timeoutMs = optionalDuration(options?.timeout, () => `ctx.receive('${channel}') timeout`);
+    const timeoutMs = optionalDuration(options?.timeout, 'ctx.receive', channel, 'timeout');
     const outcome = await this.#engine.receive(channel, timeoutMs);
     return unwrapWait(outcome, () => `Receive on channel '${channel}' timed out after ${timeoutMs}ms`) as T;
   }
@@ -130,10 +130,7 @@ class EngineDurableContext implements DurableContext {
     options?: StartChildOptions,
   ): Promise<ChildExecution> {
     const request = this.#childRequest(workflow, input, options);
-    await this.#engine.startChild(
-      request,
-      optionalDuration(options?.delay, () => `ctx.start('${workflow.name}') delay`),
-    );
+    await this.#engine.startChild(request, optionalDuration(options?.delay, 'ctx.start', workflow.name, 'delay'));
     return { workflowName: request.workflowName, id: request.executionId };
   }
 
@@ -225,16 +222,25 @@ export function unwrapChild(outcome: ExecutionOutcome, workflowName: string, exe
 }
 
 /**
- * `what` names the option in an error: built only when the option is set (every step of every execution passes
- * here, most without options).
+ * The option `option` of the call `call('subject')`, e.g. `ctx.run('charge') retry`, as an error names it: built
+ * only when the option is set (every step of every execution passes here, most without options).
  */
-function optionalRetry(policy: RetryPolicy | undefined, what: () => string): ResolvedRetryPolicy {
-  return policy === undefined ? DEFAULT_RETRY_POLICY : resolveRetryPolicy(policy, what());
+function optionName(call: string, subject: string, option: string): string {
+  return `${call}('${subject}') ${option}`;
+}
+
+function optionalRetry(policy: RetryPolicy | undefined, call: string, subject: string): ResolvedRetryPolicy {
+  return policy === undefined ? DEFAULT_RETRY_POLICY : resolveRetryPolicy(policy, optionName(call, subject, 'retry'));
 }
 
 /** Like {@link optionalRetry}, for a duration. */
-function optionalDuration(duration: Duration | undefined, what: () => string): number | undefined {
-  return duration === undefined ? undefined : parseDuration(duration, what());
+function optionalDuration(
+  duration: Duration | undefined,
+  call: string,
+  subject: string,
+  option: string,
+): number | undefined {
+  return duration === undefined ? undefined : parseDuration(duration, optionName(call, subject, option));
 }
 
 function workflowNameOf(workflow: AnyWorkflow | string, what: string): string {

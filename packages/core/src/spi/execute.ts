@@ -85,15 +85,28 @@ export function executeStepAttempt(
   attempt: AttemptInfo,
   options: AttemptOptions = {},
 ): Promise<unknown> {
-  const signal = new AttemptSignal();
-  const info = new StepAttemptInfo(attempt, signal);
-  const { timeoutMs, cancelSignal } = options;
-  const run = () => step.fn(args, info);
-  const work =
-    timeoutMs === undefined && cancelSignal === undefined
-      ? Promise.resolve().then(run)
-      : stoppable(run, signal, info, timeoutMs, cancelSignal);
-  return work.then((result) => checkedResult(step, result, options.maxPayloadBytes));
+  return new Promise((resolve, reject) =>
+    startStepAttempt(step, args, attempt, options, (settled) =>
+      'value' in settled ? resolve(settled.value) : reject(settled.error),
+    ),
+  );
+}
+
+/** How an attempt ended: its checked JSON result, or what it threw (see {@link executeStepAttempt}). */
+export type AttemptSettlement = { readonly value: unknown } | { readonly error: unknown };
+
+/**
+ * {@link executeStepAttempt} without a promise of its own: `settled` is called once, with the result or the error.
+ * For an engine's hot path, where the attempt's promise would be one more for every step of every execution.
+ */
+export function startStepAttempt(
+  step: AnyStep,
+  args: unknown,
+  attempt: AttemptInfo,
+  options: AttemptOptions,
+  settled: (settlement: AttemptSettlement) => void,
+): void {
+  new RunningAttempt(step, attempt, options, settled).start(args);
 }
 
 function checkedResult(step: AnyStep, result: unknown, maxPayloadBytes: number | undefined): unknown {
@@ -105,10 +118,6 @@ function checkedResult(step: AnyStep, result: unknown, maxPayloadBytes: number |
   }
 }
 
-/**
- * The attempt's `info.signal`, made only when the step reads it (most never do): an `AbortController` per attempt
- * would cost every step of every execution.
- */
 class AttemptSignal {
   #controller: AbortController | undefined;
   #reason: Error | undefined;
@@ -150,52 +159,81 @@ class StepAttemptInfo implements StepInfo {
 }
 
 /**
- * Runs the attempt in one promise that whichever comes first settles: the step, its timeout (a `TimeoutError`) or
- * the execution's cancellation (a `CancelledError`, at once); the last two also abort the step's signal.
+ * One attempt, settled by whichever comes first: the step, its timeout (a `TimeoutError`) or the execution's
+ * cancellation (a `CancelledError`, at once); the last two also abort the step's signal. One promise and no
+ * closures but the listeners: every step of every execution runs one.
  */
-function stoppable(
-  run: () => unknown,
-  signal: AttemptSignal,
-  info: StepInfo,
-  timeoutMs: number | undefined,
-  cancelSignal: CancelSignal | undefined,
-): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let timer: unknown;
-    const finish = () => {
-      settled = true;
-      if (timer !== undefined) timers().clearTimeout(timer);
-      cancelSignal?.removeEventListener('abort', onCancel);
-    };
-    const stop = (error: Error) => {
-      if (settled) return;
-      finish();
-      signal.abort(error);
-      reject(error);
-    };
-    const onCancel = () => stop(new CancelledError());
-    if (cancelSignal?.aborted) return onCancel();
-    cancelSignal?.addEventListener('abort', onCancel, { once: true });
-    if (timeoutMs !== undefined) {
-      const message = `Step '${info.stepName}' attempt ${info.attempt} timed out after ${timeoutMs}ms`;
-      timer = timers().setTimeout(() => stop(new TimeoutError(message)), timeoutMs);
+class RunningAttempt {
+  readonly #signal = new AttemptSignal();
+  readonly #info: StepAttemptInfo;
+  #settled = false;
+  #timer: unknown;
+
+  constructor(
+    private readonly step: AnyStep,
+    attempt: AttemptInfo,
+    private readonly options: AttemptOptions,
+    private readonly settled: (settlement: AttemptSettlement) => void,
+  ) {
+    this.#info = new StepAttemptInfo(attempt, this.#signal);
+  }
+
+  start(args: unknown): void {
+    const { timeoutMs, cancelSignal } = this.options;
+    if (cancelSignal?.aborted) {
+      this.#stop(new CancelledError());
+      return;
     }
-    Promise.resolve()
-      .then(run)
-      .then(
-        (value) => {
-          if (settled) return;
-          finish();
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          finish();
-          reject(error);
-        },
-      );
-  });
+    cancelSignal?.addEventListener('abort', this.#onCancel, { once: true });
+    if (timeoutMs !== undefined) {
+      const message = `Step '${this.step.name}' attempt ${this.#info.attempt} timed out after ${timeoutMs}ms`;
+      this.#timer = timers().setTimeout(() => this.#stop(new TimeoutError(message)), timeoutMs);
+    }
+    let result: unknown;
+    try {
+      result = this.step.fn(args, this.#info);
+    } catch (error) {
+      this.#failed(error);
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => this.#succeeded(value),
+      (error: unknown) => this.#failed(error),
+    );
+  }
+
+  readonly #onCancel = () => this.#stop(new CancelledError());
+
+  #succeeded(value: unknown): void {
+    if (this.#finish()) return;
+    let checked: unknown;
+    try {
+      checked = checkedResult(this.step, value, this.options.maxPayloadBytes);
+    } catch (error) {
+      this.settled({ error });
+      return;
+    }
+    this.settled({ value: checked });
+  }
+
+  #failed(error: unknown): void {
+    if (!this.#finish()) this.settled({ error });
+  }
+
+  #stop(error: Error): void {
+    if (this.#finish()) return;
+    this.#signal.abort(error);
+    this.settled({ error });
+  }
+
+  /** Marks the attempt settled; true when it already was. */
+  #finish(): boolean {
+    if (this.#settled) return true;
+    this.#settled = true;
+    if (this.#timer !== undefined) timers().clearTimeout(this.#timer);
+    this.options.cancelSignal?.removeEventListener('abort', this.#onCancel);
+    return false;
+  }
 }
 
 const timers = () => globalThis as unknown as TimerGlobals;

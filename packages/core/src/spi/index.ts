@@ -21,11 +21,13 @@ export type {
 export {
   type AttemptInfo,
   type AttemptOptions,
+  type AttemptSettlement,
   type CancelSignal,
   executeStepAttempt,
   executeWorkflow,
   failureOutcome,
   outcomeOfShape,
+  startStepAttempt,
 } from './execute.js';
 export {
   type Divergence,
