@@ -17,10 +17,12 @@ export const throughput: Workload = {
   parameters: (mode) => ({ ...sizes(mode), steps: STEPS }),
   async sample({ program, id }, mode) {
     const { executions, inFlight } = sizes(mode);
+    // The ids are made before the clock starts: they are not the subject's work.
+    const ids = Array.from({ length: executions }, () => id());
     let next = 0;
     const lane = async () => {
       for (let i = next++; i < executions; i = next++) {
-        const result = await program.runSteps(id(), STEPS, i);
+        const result = await program.runSteps(ids[i] as string, STEPS, i);
         if (result !== i + STEPS) throw new Error(`3-step workflow returned ${result}, expected ${i + STEPS}`);
       }
     };

@@ -9,6 +9,7 @@ import {
   toErrorShape,
 } from '@durable-runtime/core';
 import {
+  type AttemptOptions,
   type CancelSignal,
   type EngineContext,
   type ExecutionOutcome,
@@ -59,12 +60,14 @@ export class MemoryEngineContext implements EngineContext {
   readonly #cursor: JournalCursor;
   /** Entries completed before this run: their results are handed back in the order they completed. */
   readonly #replayed = new WeakSet<JournalEntry>();
-  readonly #replayOrder: ReplayOrder;
+  /** Only for an execution that completed operations before this run: there is nothing to replay otherwise. */
+  readonly #replayOrder: ReplayOrder | undefined;
   /**
    * The workflow has been thrown a `CancelledError`: from then on steps run to their end (compensation) while new
    * waits throw at once. Known again on replay from the journal.
    */
   #cancelDelivered = false;
+  #cancellableAttempt: AttemptOptions | undefined;
   /** Set when a replay diverged from the journal: the execution fails with it whatever the workflow catches. */
   divergence: NonDeterminismError | undefined;
 
@@ -73,7 +76,8 @@ export class MemoryEngineContext implements EngineContext {
     private readonly host: WorkflowHost,
   ) {
     this.#cursor = new JournalCursor(live.record);
-    this.#replayOrder = new ReplayOrder(live.record.completions ?? 0, (done) => this.#stalled(done));
+    const recorded = live.record.completions ?? 0;
+    this.#replayOrder = recorded > 0 ? new ReplayOrder(recorded, (done) => this.#stalled(done)) : undefined;
   }
 
   get executionId(): string {
@@ -399,11 +403,18 @@ export class MemoryEngineContext implements EngineContext {
       return;
     }
     const info = { attempt, executionId: this.executionId, stepName: request.stepName };
-    const options = { timeoutMs: request.timeoutMs, cancelSignal: cancel, maxPayloadBytes: this.host.maxPayloadBytes };
-    startStepAttempt(step, request.args, info, options, (settled) => {
+    startStepAttempt(step, request.args, info, this.#attemptOptions(request.timeoutMs, cancel), (settled) => {
       this.host.stepFinished();
-      done('value' in settled ? { value: settled.value } : { error: toErrorShape(settled.error) });
+      done('value' in settled ? settled : { error: toErrorShape(settled.error) });
     });
+  }
+
+  /** The options of an attempt; those of most (no timeout, the execution's cancellation) made once per run. */
+  #attemptOptions(timeoutMs: number | undefined, cancel: CancelSignal | undefined): AttemptOptions {
+    const { maxPayloadBytes } = this.host;
+    if (timeoutMs !== undefined || cancel === undefined) return { timeoutMs, cancelSignal: cancel, maxPayloadBytes };
+    this.#cancellableAttempt ??= { cancelSignal: cancel, maxPayloadBytes };
+    return this.#cancellableAttempt;
   }
 
   #next(kind: OperationKind, name: string): JournalEntry {
@@ -475,7 +486,7 @@ export class MemoryEngineContext implements EngineContext {
     if (this.#wasReplayed(entry)) return undefined;
     // Its place in the order results reach the workflow, which a replay reproduces. Persisted with the next write:
     // an entry recorded without it was the last to complete, which is where a replay hands it back.
-    if (!this.#replayOrder.replaying) {
+    if (!this.#replayOrder?.replaying) {
       entry.done ??= this.#nextDone();
       return undefined;
     }
@@ -490,7 +501,7 @@ export class MemoryEngineContext implements EngineContext {
   }
 
   #inTurn(entry: JournalEntry): Promise<void> | undefined {
-    return this.#wasReplayed(entry) ? this.#replayOrder.turn(entry.done as number) : undefined;
+    return this.#wasReplayed(entry) ? this.#replayOrder?.turn(entry.done as number) : undefined;
   }
 
   /** A cancellation was requested and the workflow has not been told yet: the next operation that waits tells it. */

@@ -120,7 +120,9 @@ export class LiveExecution {
  * aborted once the record says a cancellation was requested. A listener is called once.
  */
 class Cancellation implements CancelSignal {
-  readonly #listeners = new Set<() => void>();
+  /** Most executions run one step at a time: one listener, without a set. */
+  #listener: (() => void) | undefined;
+  #others: Set<() => void> | undefined;
 
   constructor(private readonly record: ExecutionRecord) {}
 
@@ -129,22 +131,29 @@ class Cancellation implements CancelSignal {
   }
 
   addEventListener(_type: 'abort', listener: () => void): void {
-    this.#listeners.add(listener);
+    if (this.#listener === undefined) {
+      this.#listener = listener;
+      return;
+    }
+    this.#others ??= new Set();
+    this.#others.add(listener);
   }
 
   removeEventListener(_type: 'abort', listener: () => void): void {
-    this.#listeners.delete(listener);
+    if (this.#listener === listener) this.#listener = undefined;
+    else this.#others?.delete(listener);
   }
 
   /** Calls the listeners once the cancellation was requested: after every change of the record. */
   check(): void {
-    if (this.#listeners.size === 0 || !this.record.cancelRequested) return;
-    const listeners = [...this.#listeners];
-    this.#listeners.clear();
+    if ((this.#listener === undefined && !this.#others?.size) || !this.record.cancelRequested) return;
+    const listeners = [...(this.#listener ? [this.#listener] : []), ...(this.#others ?? [])];
+    this.clear();
     for (const listener of listeners) listener();
   }
 
   clear(): void {
-    this.#listeners.clear();
+    this.#listener = undefined;
+    this.#others = undefined;
   }
 }

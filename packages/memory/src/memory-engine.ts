@@ -110,7 +110,8 @@ export class MemoryEngine implements EngineClient, WorkflowHost {
   }
 
   async outcome(ref: ExecutionRef): Promise<ExecutionOutcome> {
-    this.#find(ref);
+    const { outcome } = this.#find(ref);
+    if (outcome) return jsonCopy(outcome);
     return new Promise((resolve) => {
       const check = () => {
         const outcome = this.#find(ref).outcome;
