@@ -169,8 +169,7 @@ ${resultTables(run)}
   workloads (b, d) start every sample on a freshly collected heap (a full garbage collection, untimed): a batch leaves
   tens of megabytes of garbage, and collecting it inside the next sample charged it to whichever subject came next.
   Execution ids are made before the clock starts, in every workload (until 2026-12-03 the 10-step and throughput
-  workloads made them inside the timed region: about 2 µs per execution on this machine, some 40% of the floor's 10
-  steps, which made every ratio against the floor look smaller).
+  workloads made them inside the timed region, which made every ratio against the floor look smaller).
 - **Statistics**: median and nearest-rank p99 of the samples; ratios are the adapter's median (p99) over the other
   subject's. The brackets give a 95% bootstrap interval of the ratio of medians: rounds drawn with replacement (the
   samples of one round stay together), 2,000 times; a ratio whose interval spans the target cannot be told apart from

@@ -180,7 +180,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'state-hidden-while-running',
     group: 'state',
-    caughtBy: ['readable from outside while running', 'state survives a restart'],
+    caughtBy: ['readable from outside while running', 'state survives a restart', 'a value a client has read'],
     client: (inner) =>
       clientWith(inner, {
         async getState(ref, key) {

@@ -118,6 +118,10 @@ function checkedResult(step: AnyStep, result: unknown, maxPayloadBytes: number |
   }
 }
 
+/**
+ * The attempt's `info.signal`, made only when the step reads it (most never do): an `AbortController` per attempt
+ * would cost every step of every execution.
+ */
 class AttemptSignal {
   #controller: AbortController | undefined;
   #reason: Error | undefined;
